@@ -1,0 +1,209 @@
+/**
+ * @module core/errors
+ * Typed errors with stable codes. A code is public API: `ERROR_CODES` maps each one to its meaning
+ * and the fix, `docs/errors.md` is generated from it, and `test/errors-doc.test.ts` keeps the three
+ * (thrown codes, this table, the doc) equal. A retired code is never reused.
+ */
+
+export const ERROR_CODES = {
+  AEQ_INVALID_ARGUMENT: {
+    meaning: 'An argument or option has a value outside what the function accepts.',
+    howToFix: 'Read the message: it names the argument, the value received and what is expected.',
+  },
+  AEQ_DATA_MISSING_COLUMN: {
+    meaning: 'A column named in the options is not in the data.',
+    howToFix: 'Use one of the available column names listed in the message (the closest one is suggested).',
+  },
+  AEQ_DATA_NAN: {
+    meaning: 'A numeric column holds NaN or an infinite value in a cell that is not marked missing.',
+    howToFix: 'Mark missing cells as missing (empty, or with --na) or clean the data before the audit.',
+  },
+  AEQ_DATA_MISSING_VALUES: {
+    meaning: 'The label, prediction, score or weight column has missing cells.',
+    howToFix: 'Fill them, or pass --drop-missing (dropMissing: true) to drop those rows; the count is reported.',
+  },
+  AEQ_DATA_AMBIGUOUS_POSITIVE: {
+    meaning: 'The positive (favourable) value of a binary column could not be chosen automatically.',
+    howToFix: 'Pass --positive VALUE (repeatable) to say which value(s) mean the positive class.',
+  },
+  AEQ_DATA_NOT_BINARY: {
+    meaning: 'A column that must be binary holds more than two distinct values.',
+    howToFix: 'Pass --positive VALUE to map one value to positive and all others to negative, or audit as multiclass.',
+  },
+  AEQ_DATA_TYPE: {
+    meaning: 'A column has the wrong type for its role (for example text in a score column).',
+    howToFix: 'Choose a numeric column for scores, weights and regression targets, or override the schema.',
+  },
+  AEQ_DATA_EMPTY: {
+    meaning: 'The data has no rows (after filtering or dropping missing values).',
+    howToFix: 'Check the file and the filters; an audit needs at least one row.',
+  },
+  AEQ_IO_FILE_NOT_FOUND: {
+    meaning: 'The input file does not exist or cannot be read.',
+    howToFix: 'Check the path and the permissions.',
+  },
+  AEQ_IO_FORMAT: {
+    meaning: 'The file could not be parsed as the format its extension or --format names.',
+    howToFix: 'Check that the file is what its extension says, or pass --input-format csv|tsv|parquet|json|jsonl|arrow.',
+  },
+  AEQ_IO_TOO_LARGE: {
+    meaning: 'The file is too large to load into memory.',
+    howToFix: 'Use SQL pushdown (--engine duckdb or --sql), which computes the statistics without loading rows.',
+  },
+  AEQ_SQL_CONNECTION: {
+    meaning: 'The SQL source could not be reached or the query failed.',
+    howToFix: 'Check the connection string, that the server is running, and the table or query name.',
+  },
+  AEQ_METRIC_UNKNOWN: {
+    meaning: 'A metric name is not known.',
+    howToFix: 'Use one of the metric names listed in the message (camelCase, as in the JSON output).',
+  },
+  AEQ_METRIC_UNDEFINED: {
+    meaning: 'A metric is undefined (for example 0/0) where an aggregation needs every value.',
+    howToFix: "Pass onUndefined: 'skip' to leave undefined groups out, or merge small groups.",
+  },
+  AEQ_POLICY_INVALID: {
+    meaning: 'A policy file does not follow the policy schema.',
+    howToFix: 'Fix the entries listed in the message; each rule is `metric op number`, optionally per feature.',
+  },
+  AEQ_CONFIG_INVALID: {
+    meaning: 'A configuration object or file is invalid.',
+    howToFix: 'Fix the entries listed in the message.',
+  },
+  AEQ_CLI_USAGE: {
+    meaning: 'The command line is not valid.',
+    howToFix: 'Run `aequa --help` or `aequa <command> --help` for the options.',
+  },
+} as const satisfies Record<string, { meaning: string; howToFix: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem found while validating a structured input (config, policy, schema). */
+export interface Issue {
+  readonly code: string;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Base class of every error aequa throws on purpose. */
+export class AequaError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AequaError';
+    this.code = code;
+    this.hint = opts.hint;
+    this.details = opts.details;
+  }
+}
+
+/** A named column is not in the data. Carries the available names and the closest match. */
+export class MissingColumnError extends AequaError {
+  readonly column: string;
+  readonly available: readonly string[];
+  readonly suggestion: string | undefined;
+  constructor(column: string, available: readonly string[], source?: string, role?: string) {
+    const suggestion = closest(column, available);
+    const where = source ? ` in ${source}` : '';
+    const asRole = role ? ` (given as ${role})` : '';
+    const did = suggestion ? ` Did you mean "${suggestion}"?` : '';
+    super(
+      'AEQ_DATA_MISSING_COLUMN',
+      `Column "${column}"${asRole} is not${where}.${did} Available: ${listSome(available)}.`,
+      { hint: 'Pass one of the available column names.', details: { column, available, suggestion } },
+    );
+    this.name = 'MissingColumnError';
+    this.column = column;
+    this.available = available;
+    this.suggestion = suggestion;
+  }
+}
+
+/** Invalid argument: names the argument, the function, the value and what was expected. */
+export class InvalidArgumentError extends AequaError {
+  constructor(fn: string, arg: string, got: unknown, expected: string, hint?: string) {
+    super('AEQ_INVALID_ARGUMENT', `Argument "${arg}" passed to ${fn} must be ${expected}, got ${show(got)}.`, {
+      ...(hint === undefined ? {} : { hint }),
+      details: { fn, arg, expected },
+    });
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/** Validation of a structured input, holding every issue found, not only the first. */
+export class ConfigError extends AequaError {
+  readonly issues: readonly Issue[];
+  constructor(code: 'AEQ_CONFIG_INVALID' | 'AEQ_POLICY_INVALID', what: string, issues: readonly Issue[]) {
+    const lines = issues.map((i) => `✖ ${i.message}${i.path.length ? `\n  → at ${i.path.join('.')}` : ''}`);
+    super(code, `${what} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** True for errors thrown by aequa, also across module realms (checks the code prefix). */
+export function isAequaError(e: unknown): e is AequaError {
+  if (e instanceof AequaError) return true;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    ((e as { code: string }).code.startsWith('AEQ_') as boolean) &&
+    (e as { code: string }).code in ERROR_CODES
+  );
+}
+
+/** Shows a value in a message: strings quoted, long arrays truncated. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return `"${v.length > 80 ? `${v.slice(0, 77)}...` : v}"`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (${typeof v})`;
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return `[${listSome(v.map((x) => String(x)))}] (array)`;
+  return `${Object.prototype.toString.call(v)}`;
+}
+
+/** Joins up to `max` names and says how many more there are. */
+export function listSome(names: readonly string[], max = 10): string {
+  if (names.length === 0) return '(none)';
+  const head = names.slice(0, max).join(', ');
+  return names.length > max ? `${head}, …and ${names.length - max} more` : head;
+}
+
+/** The candidate closest to `name` by edit distance (case-insensitive), if it is close enough to be a typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  const a = name.toLowerCase();
+  for (const c of candidates) {
+    const d = levenshtein(a, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}

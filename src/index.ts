@@ -1,0 +1,7 @@
+/**
+ * aequa: the public API. Re-exports only; each concern also has its own subpath
+ * (`aequa/core`, `aequa/data`, `aequa/metrics`, `aequa/report`).
+ */
+export * from './core/index.js';
+export * from './data/index.js';
+export * from './metrics/index.js';

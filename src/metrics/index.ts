@@ -1,0 +1,3 @@
+export * from './audit-types.js';
+export * from './producers/types.js';
+export * from './stats/types.js';
