@@ -89,9 +89,12 @@ export function randomInt(rng: Rng, n: number): number {
 }
 
 /**
- * Draws a binomial(n, p) variate. Exact inversion for small n·p, BTPE-free normal-corrected
- * splitting otherwise: the draw is decomposed recursively through beta order statistics
- * (Knuth TAOCP 3.4.1), which keeps it exact for any n.
+ * Draws a binomial(n, p) variate, exactly for any n. When the expected count of the rarer outcome
+ * is small (n·min(p, 1−p) < 16) it inverts the CDF by sequential search (O(n·p) expected steps);
+ * otherwise it splits on the i-th order statistic of n uniforms, X ~ Beta(i, n + 1 − i)
+ * (Knuth, TAOCP vol. 2, 3.4.1), which leaves a binomial over the i − 1 uniforms below X or the
+ * n − i above it. Choosing i ≈ n·p makes the remaining problem's rarer-outcome count shrink to
+ * about its square root per step, so a few beta draws suffice even for n in the billions.
  */
 export function binomial(rng: Rng, n: number, p: number): number {
   if (p <= 0 || n <= 0) return 0;
@@ -99,21 +102,43 @@ export function binomial(rng: Rng, n: number, p: number): number {
   let count = 0;
   let nn = n;
   let pp = p;
-  // Knuth's recursion: split on the median order statistic until n is small.
-  while (nn > 64) {
-    const i = 1 + (nn >> 1);
+  for (;;) {
+    if (nn <= 0 || pp <= 0) return count;
+    if (pp >= 1) return count + nn;
+    const q = pp > 0.5 ? 1 - pp : pp;
+    if (nn * q < 16) {
+      const x = binomialInversion(rng, nn, q);
+      return count + (pp > 0.5 ? nn - x : x);
+    }
+    const i = Math.min(nn, Math.max(1, Math.floor(nn * pp) + 1));
     const x = betaVariate(rng, i, nn + 1 - i);
     if (x >= pp) {
+      // The i-th smallest uniform is above p: only the i − 1 below it can fall under p,
+      // and each does so with probability p / x.
       nn = i - 1;
       pp = pp / x;
     } else {
+      // The i smallest uniforms are all below p; the other n − i are uniform on (x, 1).
       count += i;
       nn -= i;
       pp = (pp - x) / (1 - x);
     }
   }
-  for (let k = 0; k < nn; k++) if (rng.nextFloat64() < pp) count++;
-  return count;
+}
+
+/** Binomial(n, q) for q ≤ ½ and small n·q, by inversion of the CDF from 0 upwards. */
+function binomialInversion(rng: Rng, n: number, q: number): number {
+  const u = rng.nextFloat64();
+  const ratio = q / (1 - q);
+  let pk = Math.exp(n * Math.log1p(-q)); // P(X = 0) ≥ e^−23 here: no underflow
+  let cdf = pk;
+  let k = 0;
+  while (u >= cdf && k < n) {
+    pk *= ((n - k) / (k + 1)) * ratio;
+    k++;
+    cdf += pk;
+  }
+  return k;
 }
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000). */
@@ -156,22 +181,41 @@ export function normalVariate(rng: Rng): number {
 
 /**
  * Draws counts for `n` trials over categories with the given probabilities (multinomial), by
- * sequential conditional binomials. Writes into `out` (length = probs.length).
+ * sequential conditional binomials: X_k ~ Binomial(n − Σ_{j<k} X_j, p_k / Σ_{j≥k} p_j). Writes
+ * into `out` (length ≥ probs.length). The probabilities need not sum to 1 (they are weights; the
+ * tail sums are computed back to front, so small trailing categories keep their exact share).
+ * Throws a RangeError for a negative or non-integer `n`, a negative or non-finite weight, or
+ * all-zero weights with n > 0.
  */
 export function multinomialInto(rng: Rng, n: number, probs: ArrayLike<number>, out: Float64Array): void {
-  let left = n;
-  let mass = 1;
-  for (let k = 0; k < probs.length; k++) {
-    const p = probs[k]!;
-    if (k === probs.length - 1 || left === 0) {
-      out[k] = left;
-      for (let j = k + 1; j < probs.length; j++) out[j] = 0;
-      return;
+  const k = probs.length;
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`multinomialInto: n must be an integer ≥ 0, got ${n}`);
+  if (out.length < k) throw new RangeError(`multinomialInto: out has length ${out.length}, need ${k}`);
+  const tail = new Float64Array(k + 1);
+  for (let j = k - 1; j >= 0; j--) {
+    const p = probs[j]!;
+    if (!(p >= 0) || !Number.isFinite(p)) {
+      throw new RangeError(`multinomialInto: probs[${j}] must be a finite number ≥ 0, got ${p}`);
     }
-    const q = mass > 0 ? Math.min(1, Math.max(0, p / mass)) : 0;
-    const x = binomial(rng, left, q);
-    out[k] = x;
+    tail[j] = tail[j + 1]! + p;
+  }
+  if (n > 0 && !(tail[0]! > 0)) throw new RangeError('multinomialInto: probabilities are all zero');
+  let left = n;
+  let last = k - 1; // the last category with positive weight takes whatever is left
+  while (last > 0 && probs[last] === 0) last--;
+  for (let j = 0; j < k; j++) {
+    if (left === 0 || j > last) {
+      out[j] = 0;
+      continue;
+    }
+    if (j === last) {
+      out[j] = left;
+      left = 0;
+      continue;
+    }
+    const x = binomial(rng, left, Math.min(1, probs[j]! / tail[j]!));
+    out[j] = x;
     left -= x;
-    mass -= p;
   }
 }

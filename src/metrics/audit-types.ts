@@ -37,6 +37,12 @@ export type UndefinedReason =
   | 'zeroWeight'
   | 'undefinedInput';
 
+/** A metric's value, or null with the reason it is undefined. Every metric function returns this. */
+export interface MetricValue {
+  readonly value: number | null;
+  readonly undefinedBecause?: UndefinedReason;
+}
+
 /** Per-group (and overall) metrics of a binary classification audit. */
 export const BINARY_METRICS = [
   'count',
@@ -109,7 +115,8 @@ export type GroupResult = {
 
 export interface DisparityResult {
   readonly value: number | null;
-  readonly undefinedBecause?: UndefinedReason | 'fewerThanTwoGroups';
+  /** 'zeroDenominator': a ratio whose denominator (the max, or the reference's value) is 0. */
+  readonly undefinedBecause?: UndefinedReason | 'fewerThanTwoGroups' | 'zeroDenominator';
   readonly ci?: Interval;
   /** The groups that set the value (e.g. the min and the max group). */
   readonly groups?: readonly string[];

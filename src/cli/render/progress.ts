@@ -1,0 +1,37 @@
+/**
+ * @module cli/render/progress
+ * A progress bar for long work, drawn on stderr only when it is a TTY (never in pipes, files or CI
+ * logs). The library emits progress events; this turns them into a bar.
+ */
+
+export interface Progress {
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+  update(p: Progress): void;
+  finish(): void;
+} {
+  const enabled = Boolean(stream.isTTY) && !process.env.CI;
+  let last = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 80 && p.done < p.total) return;
+      last = now;
+      const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - p.label.length - 20));
+      const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+      const filled = Math.round(frac * width);
+      stream.write(`\r${p.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+      drawn = true;
+    },
+    finish() {
+      if (enabled && drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * @module cli/run
+ * Dispatches `aequa <command>` and maps errors to the exit-code contract: 0 = ran and every policy
+ * holds, 1 = ran and a policy failed, 2 = bad usage or input (one-line message and a hint on
+ * stderr; the stack only with --debug).
+ */
+import { createRequire } from 'node:module';
+import { ERROR_CODES, isAequaError, setLogger } from '../core/index.js';
+import { closest } from '../core/index.js';
+import { auditCommand, runAudit } from './commands/audit.js';
+import type { CliIo } from './io.js';
+
+const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }> = {
+  audit: { summary: auditCommand.summary, run: runAudit },
+};
+
+export function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+function mainHelp(): string {
+  const lines = [
+    `aequa ${version()}: fairness, transparency, privacy and accountability for machine-learning systems`,
+    '',
+    'Usage: aequa <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)}${c.summary.split(':')[0]}`),
+    '',
+    'Run `aequa <command> --help` for a command\'s options.',
+    'Exit codes: 0 ran and every policy holds, 1 a policy failed, 2 bad usage or input.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  const prevLogger = setLogger((w) => io.stderr(`warning ${w.code}: ${w.message}\n`));
+  try {
+    const [cmd, ...rest] = argv;
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      io.stdout(mainHelp());
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    const command = COMMANDS[cmd];
+    if (!command) {
+      const s = closest(cmd, Object.keys(COMMANDS));
+      io.stderr(`aequa: unknown command "${cmd}".${s ? ` Did you mean "${s}"?` : ''} Run \`aequa --help\` for the list.\n`);
+      return 2;
+    }
+    return await command.run(rest, io);
+  } catch (e) {
+    if (isAequaError(e)) {
+      io.stderr(`aequa: ${e.message}\n`);
+      const hint = e.hint ?? ERROR_CODES[e.code]?.howToFix;
+      if (hint) io.stderr(`hint: ${hint}\n`);
+      io.stderr(`(${e.code})\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.stderr(`aequa: unexpected error: ${err?.message ?? String(e)}\n`);
+    io.stderr(debug ? `${err?.stack ?? ''}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
+    return 2;
+  } finally {
+    setLogger(prevLogger);
+  }
+}
