@@ -3,11 +3,11 @@
 // - group metrics: one plain pass that only sums the label column (the floor any kernel must pay);
 // - DuckDB pushdown: the in-memory kernel on the same rows;
 // - bootstrap: the same 1,000 resamples on a cube of 1M rows (cost must not grow with rows).
-import { mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTable, seededRng } from '../dist/index.js';
-import { memoryCube, sqlCube, bootstrapCube, auditCube } from '../dist/metrics/index.js';
+import { auditCube, bootstrapCube, memoryCube, sqlCube } from '../dist/metrics/index.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -54,7 +54,15 @@ function makeTable(n, seed = 1) {
 
 const rows = [];
 const spec = { task: 'binary', label: 'y', score: 'score', threshold: 0.5, positive: ['1'], dims: ['group'] };
-const specNoScore = { task: 'binary', label: 'y', prediction: undefined, score: 'score', threshold: 0.5, positive: ['1'], dims: ['group'] };
+const specNoScore = {
+  task: 'binary',
+  label: 'y',
+  prediction: undefined,
+  score: 'score',
+  threshold: 0.5,
+  positive: ['1'],
+  dims: ['group'],
+};
 
 for (const n of SIZES) {
   const table = makeTable(n);
@@ -64,11 +72,28 @@ for (const n of SIZES) {
     for (let i = 0; i < y.length; i++) s += y[i];
     return s;
   });
-  const confusionOnly = await time(() => memoryCube(table, { ...specNoScore, score: undefined, prediction: 'y' }));
+  const confusionOnly = await time(() =>
+    memoryCube(table, { ...specNoScore, score: undefined, prediction: 'y' }),
+  );
   const thresholded = await time(() => memoryCube(table, { ...spec, score: 'score' }));
-  rows.push({ bench: `one pass over the label column`, rows: n, 'median ms': floor.toFixed(1), ratio: '1.00 (baseline)' });
-  rows.push({ bench: `group confusion (prediction column), ${GROUPS} groups`, rows: n, 'median ms': confusionOnly.toFixed(1), ratio: (confusionOnly / floor).toFixed(2) });
-  rows.push({ bench: `group stats + score histograms (score ≥ t)`, rows: n, 'median ms': thresholded.toFixed(1), ratio: (thresholded / floor).toFixed(2) });
+  rows.push({
+    bench: `one pass over the label column`,
+    rows: n,
+    'median ms': floor.toFixed(1),
+    ratio: '1.00 (baseline)',
+  });
+  rows.push({
+    bench: `group confusion (prediction column), ${GROUPS} groups`,
+    rows: n,
+    'median ms': confusionOnly.toFixed(1),
+    ratio: (confusionOnly / floor).toFixed(2),
+  });
+  rows.push({
+    bench: `group stats + score histograms (score ≥ t)`,
+    rows: n,
+    'median ms': thresholded.toFixed(1),
+    ratio: (thresholded / floor).toFixed(2),
+  });
 }
 
 // DuckDB pushdown from a Parquet file vs the in-memory kernel on the same rows.
@@ -88,11 +113,19 @@ for (const n of SIZES) {
       c.closeSync?.();
     }
     const src = await openSource(file);
-    const pushdown = await time(() => sqlCube(src, { ...specNoScore, score: 'score', threshold: 0.5, dims: ['group'] }), 3);
+    const pushdown = await time(
+      () => sqlCube(src, { ...specNoScore, score: 'score', threshold: 0.5, dims: ['group'] }),
+      3,
+    );
     const table = await src.toTable(['y', 'score', 'group']);
     await src.close();
     const mem = await time(() => memoryCube(table, { ...spec, dims: ['group'] }), 3);
-    rows.push({ bench: 'DuckDB GROUP BY pushdown from Parquet (scores)', rows: n, 'median ms': pushdown.toFixed(1), ratio: `${(pushdown / mem).toFixed(2)} × in-memory` });
+    rows.push({
+      bench: 'DuckDB GROUP BY pushdown from Parquet (scores)',
+      rows: n,
+      'median ms': pushdown.toFixed(1),
+      ratio: `${(pushdown / mem).toFixed(2)} × in-memory`,
+    });
   }
 }
 
@@ -108,11 +141,21 @@ for (const n of SIZES) {
     return out;
   };
   const b1 = await time(() => bootstrapCube(base, stat, { resamples: 1000, rng: seededRng(1) }), 3);
-  rows.push({ bench: 'bootstrap 1,000 resamples (selection rate per group)', rows: 1_000_000, 'median ms': b1.toFixed(1), ratio: '1.00 (baseline)' });
+  rows.push({
+    bench: 'bootstrap 1,000 resamples (selection rate per group)',
+    rows: 1_000_000,
+    'median ms': b1.toFixed(1),
+    ratio: '1.00 (baseline)',
+  });
   for (const n of SIZES.filter((s) => s !== 1_000_000).concat(quick ? [] : [100_000])) {
     const c = memoryCube(makeTable(n, 2), { ...spec, score: undefined, prediction: 'y' });
     const b = await time(() => bootstrapCube(c, stat, { resamples: 1000, rng: seededRng(1) }), 3);
-    rows.push({ bench: 'bootstrap 1,000 resamples (selection rate per group)', rows: n, 'median ms': b.toFixed(1), ratio: (b / b1).toFixed(2) });
+    rows.push({
+      bench: 'bootstrap 1,000 resamples (selection rate per group)',
+      rows: n,
+      'median ms': b.toFixed(1),
+      ratio: (b / b1).toFixed(2),
+    });
   }
 }
 

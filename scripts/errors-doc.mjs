@@ -18,7 +18,9 @@ export function renderErrorsDoc(errorCodes, warningCodes) {
     '',
     '| code | meaning | how to fix |',
     '| --- | --- | --- |',
-    ...Object.entries(errorCodes).map(([code, v]) => `| \`${code}\` | ${esc(v.meaning)} | ${esc(v.howToFix)} |`),
+    ...Object.entries(errorCodes).map(
+      ([code, v]) => `| \`${code}\` | ${esc(v.meaning)} | ${esc(v.howToFix)} |`,
+    ),
     '',
     '## Warnings',
     '',

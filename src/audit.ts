@@ -6,22 +6,21 @@
  * `auditCube` (pure). Node-only modules (DuckDB, pg) are imported lazily, so importing `aequa`
  * loads neither.
  */
-import { type Policy, evaluatePolicy } from './accountability/index.js';
+import { evaluatePolicy, type Policy } from './accountability/index.js';
 import { AequaError, InvalidArgumentError, withWarnings } from './core/index.js';
-import { type Column, type Table, categoryColumn } from './data/index.js';
-import { resolvePositive } from './data/labels.js';
+import { type Column, categoryColumn, resolvePositive, type Table } from './data/index.js';
 import type { LoadOptions } from './data/io/index.js';
 import {
   type AuditResult,
+  auditCube,
   type ConventionName,
+  memoryCube,
   type SqlExecutor,
   type StatsCube,
   type StatsSpec,
+  sqlCube,
   type Task,
-  auditCube,
 } from './metrics/index.js';
-import { memoryCube } from './metrics/producers/memory.js';
-import { sqlCube } from './metrics/producers/sql.js';
 
 /** A SQL source for pushdown: a PostgreSQL URL with a table or query. */
 export interface SqlSourceOptions {
@@ -108,15 +107,24 @@ export async function audit(opts: AuditOptions): Promise<AuditResult> {
     seen.add(k);
     return true;
   });
-  const withPolicy = opts.policy ? { ...result, policy: evaluatePolicy(opts.policy, result, opts.policySource ?? null) } : result;
+  const withPolicy = opts.policy
+    ? { ...result, policy: evaluatePolicy(opts.policy, result, opts.policySource ?? null) }
+    : result;
   return { ...withPolicy, warnings: dedup };
 }
 
 function validate(opts: AuditOptions): void {
   const fn = 'audit';
-  if (typeof opts.label !== 'string' || opts.label === '') throw new InvalidArgumentError(fn, 'label', opts.label, 'a column name');
+  if (typeof opts.label !== 'string' || opts.label === '')
+    throw new InvalidArgumentError(fn, 'label', opts.label, 'a column name');
   if (!Array.isArray(opts.sensitive) || opts.sensitive.length === 0)
-    throw new InvalidArgumentError(fn, 'sensitive', opts.sensitive, 'a non-empty list of column names', 'Pass --sensitive race,sex.');
+    throw new InvalidArgumentError(
+      fn,
+      'sensitive',
+      opts.sensitive,
+      'a non-empty list of column names',
+      'Pass --sensitive race,sex.',
+    );
   const task = opts.task ?? 'binary';
   if (task === 'binary' || task === 'multiclass') {
     if (opts.prediction === undefined && (opts.score === undefined || opts.threshold === undefined)) {
@@ -129,14 +137,24 @@ function validate(opts: AuditOptions): void {
       );
     }
   } else if (opts.prediction === undefined) {
-    throw new InvalidArgumentError(fn, 'prediction', undefined, 'a numeric prediction column for a regression audit');
+    throw new InvalidArgumentError(
+      fn,
+      'prediction',
+      undefined,
+      'a numeric prediction column for a regression audit',
+    );
   }
   if (opts.prediction !== undefined && opts.threshold !== undefined && opts.score === undefined)
     throw new InvalidArgumentError(fn, 'threshold', opts.threshold, 'used together with a score column');
   if (opts.ci !== undefined && opts.ci !== false && !(opts.ci > 0 && opts.ci < 1))
     throw new InvalidArgumentError(fn, 'ci', opts.ci, 'a confidence level between 0 and 1, such as 0.95');
   if (opts.alpha !== undefined && !(opts.alpha > 0 && opts.alpha < 1))
-    throw new InvalidArgumentError(fn, 'alpha', opts.alpha, 'a significance level between 0 and 1, such as 0.05');
+    throw new InvalidArgumentError(
+      fn,
+      'alpha',
+      opts.alpha,
+      'a significance level between 0 and 1, such as 0.05',
+    );
   if (opts.bootstrap !== undefined && !(Number.isInteger(opts.bootstrap) && opts.bootstrap >= 10))
     throw new InvalidArgumentError(fn, 'bootstrap', opts.bootstrap, 'an integer number of resamples ≥ 10');
   if (opts.minGroupSize !== undefined && !(Number.isInteger(opts.minGroupSize) && opts.minGroupSize >= 0))
@@ -204,7 +222,7 @@ async function auditInner(opts: AuditOptions): Promise<AuditResult> {
       engine = 'memory';
     }
   } else {
-    const { openPostgres } = await import('./data/io/postgres.js');
+    const { openPostgres } = await import('./data/io/index.js');
     const sql = opts.data;
     const exec = await openPostgres(sql.url, {
       ...(sql.table !== undefined ? { table: sql.table } : {}),
@@ -263,9 +281,17 @@ function columnRoles(opts: AuditOptions): [string, string][] {
  * positive values when its values are label values; a 0/1 (or yes/no…) prediction column gets its
  * own default. The two sets must not contradict each other.
  */
-function positiveFromColumns(label: Column, prediction: Column | null, opts: AuditOptions): readonly string[] {
+function positiveFromColumns(
+  label: Column,
+  prediction: Column | null,
+  opts: AuditOptions,
+): readonly string[] {
   const explicit = asList(opts.positive);
-  const lab = resolvePositive(label, { name: opts.label, role: 'label', ...(explicit ? { positive: explicit } : {}) });
+  const lab = resolvePositive(label, {
+    name: opts.label,
+    role: 'label',
+    ...(explicit ? { positive: explicit } : {}),
+  });
   if (prediction === null) return lab.positive;
   const predValues = distinctStrings(prediction);
   const labelValues = new Set([...lab.positive, ...lab.negative]);
@@ -301,7 +327,9 @@ function positiveForTable(table: Table, opts: AuditOptions): readonly string[] {
 
 async function distinctColumn(exec: SqlExecutor, column: string): Promise<Column> {
   const q = `"${column.replaceAll('"', '""')}"`;
-  const rows = await exec.query(`SELECT DISTINCT ${q} AS v FROM ${exec.relation} WHERE ${q} IS NOT NULL LIMIT 1001`);
+  const rows = await exec.query(
+    `SELECT DISTINCT ${q} AS v FROM ${exec.relation} WHERE ${q} IS NOT NULL LIMIT 1001`,
+  );
   const values = rows.map((r) => {
     const v = r.v;
     return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v);

@@ -3,7 +3,7 @@
  * `index.ts`, browser-safe folders import nothing from `node:` or Node-only packages, and library
  * code does no console output, reads no environment and never calls Math.random.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -30,7 +30,13 @@ const RANK: Record<string, number> = {
 };
 
 const BROWSER_SAFE = ['core', 'metrics', 'explain', 'privacy/mechanisms'];
-const NODE_ONLY_PACKAGES = ['@duckdb/node-api', 'pg', 'onnxruntime-node', 'better-sqlite3', 'playwright-core'];
+const NODE_ONLY_PACKAGES = [
+  '@duckdb/node-api',
+  'pg',
+  'onnxruntime-node',
+  'better-sqlite3',
+  'playwright-core',
+];
 /** Folders allowed to write to the console / read the environment (entry points). */
 const IO_ALLOWED = ['cli', 'server'];
 
@@ -48,7 +54,8 @@ function layerOf(file: string): string {
 
 function imports(text: string): string[] {
   const out: string[] = [];
-  const re = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) out.push((m[1] ?? m[2])!);
   return out;
 }
@@ -72,14 +79,16 @@ describe('architecture', () => {
           problems.push(`${relative(SRC, f)} imports ${spec}: unknown layer "${to || from}"`);
           continue;
         }
-        if (RANK[to]! > RANK[from]!) problems.push(`${relative(SRC, f)} imports ${spec}: ${to}/ is above ${from || 'src'}/`);
+        if (RANK[to]! > RANK[from]!)
+          problems.push(`${relative(SRC, f)} imports ${spec}: ${to}/ is above ${from || 'src'}/`);
         if (to !== from && to !== '' && RANK[from]! < RANK.cli!) {
           // Across layers, go through the folder's public surface: <layer>/index.js, or a
           // sub-folder's index (data/io/index.js), or a documented module of the layer root.
           const relTarget = relative(SRC, target);
           const depth = relTarget.split('/').length;
           const isIndex = relTarget.endsWith('index.js') || relTarget.endsWith('index.ts');
-          if (!isIndex && depth > 2) problems.push(`${relative(SRC, f)} imports ${spec}: import ${to}/ through its index.ts`);
+          if (!isIndex && depth > 2)
+            problems.push(`${relative(SRC, f)} imports ${spec}: import ${to}/ through its index.ts`);
         }
       }
     }
@@ -92,9 +101,13 @@ describe('architecture', () => {
       const rel = relative(SRC, f);
       if (!BROWSER_SAFE.some((b) => rel.startsWith(`${b}/`))) continue;
       for (const spec of imports(readFileSync(f, 'utf8'))) {
-        if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`)))
+        if (
+          spec.startsWith('node:') ||
+          NODE_ONLY_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`))
+        )
           problems.push(`${rel} imports ${spec}`);
-        if (spec.startsWith('.') && /\/io\//.test(resolve(dirname(f), spec))) problems.push(`${rel} imports Node-only ${spec}`);
+        if (spec.startsWith('.') && /\/io\//.test(resolve(dirname(f), spec)))
+          problems.push(`${rel} imports Node-only ${spec}`);
       }
     }
     expect(problems).toEqual([]);

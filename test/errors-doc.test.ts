@@ -3,7 +3,7 @@
  * somewhere in src/, every code thrown is registered, and docs/errors.md is exactly what
  * scripts/errors-doc.mjs renders from the registry.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderErrorsDoc } from '../scripts/errors-doc.mjs';
@@ -26,7 +26,9 @@ const sources = walk(join(ROOT, 'src'))
 
 describe('error codes', () => {
   it('every registered error code is used somewhere in src/', () => {
-    const unused = Object.keys(ERROR_CODES).filter((c) => !sources.includes(`'${c}'`) && !sources.includes(`"${c}"`));
+    const unused = Object.keys(ERROR_CODES).filter(
+      (c) => !sources.includes(`'${c}'`) && !sources.includes(`"${c}"`),
+    );
     expect(unused).toEqual([]);
   });
 

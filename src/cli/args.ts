@@ -33,13 +33,26 @@ export function usageError(message: string, command?: string): AequaError {
 }
 
 /** Parses argv for one command. Throws AEQ_CLI_USAGE with a suggestion for unknown flags. */
-export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): { values: ParsedValues; positionals: string[] } {
+export function parseCommandArgs(
+  spec: CommandSpec,
+  argv: readonly string[],
+): { values: ParsedValues; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
+    options[name] = {
+      type: o.type,
+      ...(o.multiple ? { multiple: true } : {}),
+      ...(o.short ? { short: o.short } : {}),
+    };
   }
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, allowNegative: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+      allowNegative: true,
+    });
     return { values: values as ParsedValues, positionals };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -47,7 +60,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): { 
     if (m) {
       const flag = m[1]!.replace(/^-+/, '');
       const s = closest(flag, Object.keys(spec.options));
-      throw usageError(`Unknown option ${m[1]} for \`aequa ${spec.name}\`.${s ? ` Did you mean --${s}?` : ''}`, spec.name);
+      throw usageError(
+        `Unknown option ${m[1]} for \`aequa ${spec.name}\`.${s ? ` Did you mean --${s}?` : ''}`,
+        spec.name,
+      );
     }
     const a = /Option '(-{1,2}[^']+?)(?: <value>)?' argument missing/.exec(msg);
     if (a) throw usageError(`Option ${a[1]} needs a value.`, spec.name);
@@ -74,7 +90,10 @@ export function commandHelp(spec: CommandSpec): string {
 export function listFlag(v: string | boolean | string[] | undefined): string[] {
   if (v === undefined || typeof v === 'boolean') return [];
   const arr = Array.isArray(v) ? v : [v];
-  return arr.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  return arr
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Repeatable flags that are not split on commas (values may contain commas). */
@@ -83,11 +102,17 @@ export function multiFlag(v: string | boolean | string[] | undefined): string[] 
   return Array.isArray(v) ? v : [v];
 }
 
-export function numberFlag(v: string | boolean | string[] | undefined, flag: string, command: string, check?: (x: number) => string | null): number | undefined {
+export function numberFlag(
+  v: string | boolean | string[] | undefined,
+  flag: string,
+  command: string,
+  check?: (x: number) => string | null,
+): number | undefined {
   if (v === undefined) return undefined;
   const s = Array.isArray(v) ? v[v.length - 1] : v;
   const x = typeof s === 'string' ? Number(s) : Number.NaN;
-  if (typeof s !== 'string' || s.trim() === '' || !Number.isFinite(x)) throw usageError(`--${flag} must be a number, got "${String(s)}".`, command);
+  if (typeof s !== 'string' || s.trim() === '' || !Number.isFinite(x))
+    throw usageError(`--${flag} must be a number, got "${String(s)}".`, command);
   const problem = check?.(x);
   if (problem) throw usageError(`--${flag} ${problem}, got ${x}.`, command);
   return x;

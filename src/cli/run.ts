@@ -5,12 +5,14 @@
  * stderr; the stack only with --debug).
  */
 import { createRequire } from 'node:module';
-import { ERROR_CODES, isAequaError, setLogger } from '../core/index.js';
-import { closest } from '../core/index.js';
+import { closest, ERROR_CODES, isAequaError, setLogger } from '../core/index.js';
 import { auditCommand, runAudit } from './commands/audit.js';
 import type { CliIo } from './io.js';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }> = {
+const COMMANDS: Record<
+  string,
+  { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }
+> = {
   audit: { summary: auditCommand.summary, run: runAudit },
 };
 
@@ -28,7 +30,7 @@ function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)}${c.summary.split(':')[0]}`),
     '',
-    'Run `aequa <command> --help` for a command\'s options.',
+    "Run `aequa <command> --help` for a command's options.",
     'Exit codes: 0 ran and every policy holds, 1 a policy failed, 2 bad usage or input.',
   ];
   return `${lines.join('\n')}\n`;
@@ -50,7 +52,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = COMMANDS[cmd];
     if (!command) {
       const s = closest(cmd, Object.keys(COMMANDS));
-      io.stderr(`aequa: unknown command "${cmd}".${s ? ` Did you mean "${s}"?` : ''} Run \`aequa --help\` for the list.\n`);
+      io.stderr(
+        `aequa: unknown command "${cmd}".${s ? ` Did you mean "${s}"?` : ''} Run \`aequa --help\` for the list.\n`,
+      );
       return 2;
     }
     return await command.run(rest, io);
@@ -65,7 +69,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const err = e as Error;
     io.stderr(`aequa: unexpected error: ${err?.message ?? String(e)}\n`);
-    io.stderr(debug ? `${err?.stack ?? ''}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
+    io.stderr(
+      debug ? `${err?.stack ?? ''}\n` : 'Run again with --debug for the stack trace, and please report it.\n',
+    );
     return 2;
   } finally {
     setLogger(prevLogger);

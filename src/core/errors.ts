@@ -20,7 +20,8 @@ export const ERROR_CODES = {
   },
   AEQ_DATA_MISSING_VALUES: {
     meaning: 'The label, prediction, score or weight column has missing cells.',
-    howToFix: 'Fill them, or pass --drop-missing (dropMissing: true) to drop those rows; the count is reported.',
+    howToFix:
+      'Fill them, or pass --drop-missing (dropMissing: true) to drop those rows; the count is reported.',
   },
   AEQ_DATA_AMBIGUOUS_POSITIVE: {
     meaning: 'The positive (favourable) value of a binary column could not be chosen automatically.',
@@ -28,7 +29,8 @@ export const ERROR_CODES = {
   },
   AEQ_DATA_NOT_BINARY: {
     meaning: 'A column that must be binary holds more than two distinct values.',
-    howToFix: 'Pass --positive VALUE to map one value to positive and all others to negative, or audit as multiclass.',
+    howToFix:
+      'Pass --positive VALUE to map one value to positive and all others to negative, or audit as multiclass.',
   },
   AEQ_DATA_TYPE: {
     meaning: 'A column has the wrong type for its role (for example text in a score column).',
@@ -44,11 +46,13 @@ export const ERROR_CODES = {
   },
   AEQ_IO_FORMAT: {
     meaning: 'The file could not be parsed as the format its extension or --format names.',
-    howToFix: 'Check that the file is what its extension says, or pass --input-format csv|tsv|parquet|json|jsonl|arrow.',
+    howToFix:
+      'Check that the file is what its extension says, or pass --input-format csv|tsv|parquet|json|jsonl|arrow.',
   },
   AEQ_IO_TOO_LARGE: {
     meaning: 'The file is too large to load into memory.',
-    howToFix: 'Use SQL pushdown (--engine duckdb or --sql), which computes the statistics without loading rows.',
+    howToFix:
+      'Use SQL pushdown (--engine duckdb or --sql), which computes the statistics without loading rows.',
   },
   AEQ_SQL_CONNECTION: {
     meaning: 'The SQL source could not be reached or the query failed.',
@@ -64,7 +68,8 @@ export const ERROR_CODES = {
   },
   AEQ_POLICY_INVALID: {
     meaning: 'A policy file does not follow the policy schema.',
-    howToFix: 'Fix the entries listed in the message; each rule is `metric op number`, optionally per feature.',
+    howToFix:
+      'Fix the entries listed in the message; each rule is `metric op number`, optionally per feature.',
   },
   AEQ_CONFIG_INVALID: {
     meaning: 'A configuration object or file is invalid.',
@@ -129,10 +134,14 @@ export class MissingColumnError extends AequaError {
 /** Invalid argument: names the argument, the function, the value and what was expected. */
 export class InvalidArgumentError extends AequaError {
   constructor(fn: string, arg: string, got: unknown, expected: string, hint?: string) {
-    super('AEQ_INVALID_ARGUMENT', `Argument "${arg}" passed to ${fn} must be ${expected}, got ${show(got)}.`, {
-      ...(hint === undefined ? {} : { hint }),
-      details: { fn, arg, expected },
-    });
+    super(
+      'AEQ_INVALID_ARGUMENT',
+      `Argument "${arg}" passed to ${fn} must be ${expected}, got ${show(got)}.`,
+      {
+        ...(hint === undefined ? {} : { hint }),
+        details: { fn, arg, expected },
+      },
+    );
     this.name = 'InvalidArgumentError';
   }
 }
@@ -142,7 +151,10 @@ export class ConfigError extends AequaError {
   readonly issues: readonly Issue[];
   constructor(code: 'AEQ_CONFIG_INVALID' | 'AEQ_POLICY_INVALID', what: string, issues: readonly Issue[]) {
     const lines = issues.map((i) => `✖ ${i.message}${i.path.length ? `\n  → at ${i.path.join('.')}` : ''}`);
-    super(code, `${what} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    super(
+      code,
+      `${what} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -163,7 +175,8 @@ export function isAequaError(e: unknown): e is AequaError {
 /** Shows a value in a message: strings quoted, long arrays truncated. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return `"${v.length > 80 ? `${v.slice(0, 77)}...` : v}"`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (${typeof v})`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+    return `${String(v)} (${typeof v})`;
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (Array.isArray(v)) return `[${listSome(v.map((x) => String(x)))}] (array)`;

@@ -5,10 +5,12 @@
  */
 
 export const WARNING_CODES = {
-  AEQ_W_UNDEFINED_METRIC: 'A metric is undefined for a group (0/0 or an empty group) and is reported as null.',
+  AEQ_W_UNDEFINED_METRIC:
+    'A metric is undefined for a group (0/0 or an empty group) and is reported as null.',
   AEQ_W_SMALL_GROUP: 'A group is smaller than the minimum group size; its values are reported but flagged.',
   AEQ_W_DROPPED_ROWS: 'Rows with missing label, prediction or score were dropped (--drop-missing).',
-  AEQ_W_LABEL_VALUES: 'The label column has more than two values; all but the positive ones count as negative.',
+  AEQ_W_LABEL_VALUES:
+    'The label column has more than two values; all but the positive ones count as negative.',
   AEQ_W_DUPLICATE_COLUMN: 'The header repeats a column name; the later copies were renamed.',
   AEQ_W_SCORE_BINNED: 'A score column has too many distinct values for exact AUC in SQL; scores were binned.',
 } as const;

@@ -5,8 +5,8 @@
  */
 import { InvalidArgumentError, MissingColumnError } from '../core/index.js';
 import {
-  type Column,
   booleanColumn,
+  type Column,
   categoryColumn,
   columnLength,
   numberColumn,
@@ -70,7 +70,12 @@ class ColumnTable implements Table {
 
   withColumn(name: string, col: Column): Table {
     if (columnLength(col) !== this.nrows)
-      throw new InvalidArgumentError('Table.withColumn', name, columnLength(col), `a column of ${this.nrows} rows`);
+      throw new InvalidArgumentError(
+        'Table.withColumn',
+        name,
+        columnLength(col),
+        `a column of ${this.nrows} rows`,
+      );
     const m = new Map(this.cols);
     m.set(name, col);
     const names = this.cols.has(name) ? this.names : [...this.names, name];
@@ -79,7 +84,10 @@ class ColumnTable implements Table {
 }
 
 /** Creates a table from typed columns. All columns must have the same length. */
-export function createTable(columns: Readonly<Record<string, Column>> | ReadonlyMap<string, Column>, source?: string): Table {
+export function createTable(
+  columns: Readonly<Record<string, Column>> | ReadonlyMap<string, Column>,
+  source?: string,
+): Table {
   const entries = columns instanceof Map ? [...columns.entries()] : Object.entries(columns);
   const m = new Map<string, Column>();
   let n = -1;
@@ -87,7 +95,12 @@ export function createTable(columns: Readonly<Record<string, Column>> | Readonly
     const len = columnLength(col);
     if (n === -1) n = len;
     else if (len !== n)
-      throw new InvalidArgumentError('createTable', `columns.${name}`, len, `${n} rows like the other columns`);
+      throw new InvalidArgumentError(
+        'createTable',
+        `columns.${name}`,
+        len,
+        `${n} rows like the other columns`,
+      );
     m.set(name, col);
   }
   return new ColumnTable(m, [...m.keys()], Math.max(n, 0), source);
@@ -100,7 +113,10 @@ type Cell = string | number | boolean | null | undefined;
  * booleans boolean columns, anything else category columns; null/undefined are missing.
  * @example fromArrays({ y: [1, 0], group: ['a', 'b'] }).nrows // 2
  */
-export function fromArrays(data: Readonly<Record<string, readonly Cell[] | Float64Array>>, source?: string): Table {
+export function fromArrays(
+  data: Readonly<Record<string, readonly Cell[] | Float64Array>>,
+  source?: string,
+): Table {
   const cols: Record<string, Column> = {};
   for (const [name, values] of Object.entries(data)) {
     if (values instanceof Float64Array) {
@@ -115,7 +131,8 @@ export function fromArrays(data: Readonly<Record<string, readonly Cell[] | Float
       if (typeof v !== 'boolean') allBool = false;
     }
     if (allNum && !allBool) cols[name] = numberColumn(values as readonly (number | null | undefined)[]);
-    else if (allBool && !allNum) cols[name] = booleanColumn(values as readonly (boolean | null | undefined)[]);
+    else if (allBool && !allNum)
+      cols[name] = booleanColumn(values as readonly (boolean | null | undefined)[]);
     else if (allNum && allBool) cols[name] = numberColumn(values.map(() => null));
     else cols[name] = categoryColumn(values.map((v) => (v === null || v === undefined ? v : String(v))));
   }

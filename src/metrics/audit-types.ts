@@ -151,7 +151,13 @@ export interface FeatureResult {
   readonly disparities: Readonly<Record<string, DisparityResult>>;
   /** Worst and best group of every metric. */
   readonly extremes: Readonly<
-    Record<string, { readonly groupMin: { group: string; value: number }; readonly groupMax: { group: string; value: number } }>
+    Record<
+      string,
+      {
+        readonly groupMin: { group: string; value: number };
+        readonly groupMax: { group: string; value: number };
+      }
+    >
   >;
   readonly conditional?: ConditionalResult;
 }
@@ -250,7 +256,11 @@ export interface AuditResult {
           string,
           {
             readonly roc: readonly (readonly [number, number])[];
-            readonly calibration: readonly { readonly meanScore: number; readonly observedRate: number; readonly count: number }[];
+            readonly calibration: readonly {
+              readonly meanScore: number;
+              readonly observedRate: number;
+              readonly count: number;
+            }[];
           }
         >
       >

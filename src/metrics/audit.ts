@@ -79,7 +79,12 @@ export const TOOL_VERSION = '0.1.0';
 const RATE_PARTS: Partial<Record<MetricName, (c: Confusion) => readonly [number, number, number, number]>> = {
   // [weighted numerator, weighted denominator, raw numerator, raw denominator]
   baseRate: (c) => [c.tp + c.fn, c.tp + c.fp + c.tn + c.fn, c.ntp + c.nfn, c.ntp + c.nfp + c.ntn + c.nfn],
-  selectionRate: (c) => [c.tp + c.fp, c.tp + c.fp + c.tn + c.fn, c.ntp + c.nfp, c.ntp + c.nfp + c.ntn + c.nfn],
+  selectionRate: (c) => [
+    c.tp + c.fp,
+    c.tp + c.fp + c.tn + c.fn,
+    c.ntp + c.nfp,
+    c.ntp + c.nfp + c.ntn + c.nfn,
+  ],
   truePositiveRate: (c) => [c.tp, c.tp + c.fn, c.ntp, c.ntp + c.nfn],
   falseNegativeRate: (c) => [c.fn, c.tp + c.fn, c.nfn, c.ntp + c.nfn],
   falsePositiveRate: (c) => [c.fp, c.fp + c.tn, c.nfp, c.nfp + c.ntn],
@@ -139,7 +144,12 @@ function groupsOf(cube: StatsCube, dims: readonly string[]): Map<string, Merged>
   return out;
 }
 
-function pickReference(feature: string, groups: Map<string, Merged>, config: AuditConfig, weightOf: (g: Merged) => number): string {
+function pickReference(
+  feature: string,
+  groups: Map<string, Merged>,
+  config: AuditConfig,
+  weightOf: (g: Merged) => number,
+): string {
   const given = config.reference[feature];
   if (given !== undefined) {
     if (!groups.has(given)) {
@@ -176,16 +186,30 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
   const convention = getConvention(config.convention);
   const total = totalStats(cube);
   const isRegression = cube.task === 'regression';
-  const totalRows = isRegression ? regressionCount(total.regression) : rawCount(total.confusion ?? emptyConfusion);
+  const totalRows = isRegression
+    ? regressionCount(total.regression)
+    : rawCount(total.confusion ?? emptyConfusion);
   if (totalRows === 0) {
-    throw new AequaError('AEQ_DATA_EMPTY', `No rows left to audit in ${config.source} (${cube.rowsSeen} seen, ${cube.rowsDropped} dropped).`, {
-      hint: 'Check the file, the filters and --drop-missing.',
-    });
+    throw new AequaError(
+      'AEQ_DATA_EMPTY',
+      `No rows left to audit in ${config.source} (${cube.rowsSeen} seen, ${cube.rowsDropped} dropped).`,
+      {
+        hint: 'Check the file, the filters and --drop-missing.',
+      },
+    );
   }
   const sets = featureSets(config.sensitive, config.intersections);
   const byFeature: Record<string, FeatureResult> = {};
   const findingsExtra: Finding[] = [];
-  const tests: { feature: string; metric: string; groups: [string, string]; statistic: number; pValue: number; test: SignificanceTest['test']; disparity?: string }[] = [];
+  const tests: {
+    feature: string;
+    metric: string;
+    groups: [string, string];
+    statistic: number;
+    pValue: number;
+    test: SignificanceTest['test'];
+    disparity?: string;
+  }[] = [];
   const hasScores = config.score !== null && cube.cells.some((c) => c.scores !== undefined);
 
   const overall: Record<string, number | null> = {};
@@ -193,7 +217,8 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     for (const [k, v] of Object.entries(regressionMetrics(total.regression!))) overall[k] = v.value;
   } else {
     const conf = total.confusion ?? emptyConfusion;
-    for (const [k, v] of Object.entries(binaryMetrics(conf, convention))) overall[k] = (v as MetricValue).value;
+    for (const [k, v] of Object.entries(binaryMetrics(conf, convention)))
+      overall[k] = (v as MetricValue).value;
     overall.positivePredictionShare = 1;
     if (hasScores && total.scores) {
       overall.rocAuc = rocAuc(total.scores).value;
@@ -204,7 +229,13 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     overall.theilIndex = theilIndex(conf).value;
   }
 
-  const curves: Record<string, Record<string, { roc: [number, number][]; calibration: { meanScore: number; observedRate: number; count: number }[] }>> = {};
+  const curves: Record<
+    string,
+    Record<
+      string,
+      { roc: [number, number][]; calibration: { meanScore: number; observedRate: number; count: number }[] }
+    >
+  > = {};
   let undefinedWarned = 0;
 
   for (const set of sets) {
@@ -227,7 +258,10 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         Object.assign(metrics, regressionMetrics(st.regression!));
       } else {
         Object.assign(metrics, binaryMetrics(st.confusion, convention));
-        metrics.positivePredictionShare = positivePredictionShare(st.confusion, total.confusion ?? emptyConfusion);
+        metrics.positivePredictionShare = positivePredictionShare(
+          st.confusion,
+          total.confusion ?? emptyConfusion,
+        );
         if (hasScores && st.scores && total.scores) {
           const background = subtractScoreHistograms(total.scores, st.scores);
           metrics.rocAuc = rocAuc(st.scores);
@@ -246,7 +280,11 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
       }
       const count = weightOf(st);
       const small = count < config.minGroupSize;
-      if (small) warn('AEQ_W_SMALL_GROUP', `${fname}=${g} has ${count} rows (< ${config.minGroupSize}); its values are unreliable.`);
+      if (small)
+        warn(
+          'AEQ_W_SMALL_GROUP',
+          `${fname}=${g} has ${count} rows (< ${config.minGroupSize}); its values are unreliable.`,
+        );
       const flat: Record<string, number | null> = {};
       const reasons: Partial<Record<MetricName, UndefinedReason>> = {};
       for (const [k, v] of Object.entries(metrics)) {
@@ -285,18 +323,25 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     }
 
     // Aequitas-style comparison of every group to the reference.
-    const vsRefByGroup: Record<string, Record<string, { difference: number | null; ratio: number | null }>> = {};
+    const vsRefByGroup: Record<
+      string,
+      Record<string, { difference: number | null; ratio: number | null }>
+    > = {};
     for (const [metric, gv] of values) {
       if (metric === 'count' || metric === 'weight') continue;
       const cmp = vsReference(gv, reference);
       for (const [g, d] of Object.entries(cmp)) (vsRefByGroup[g] ??= {})[metric] = d;
     }
     for (const g of Object.keys(groupResults)) {
-      if (vsRefByGroup[g]) groupResults[g] = { ...groupResults[g]!, vsReference: vsRefByGroup[g] } as GroupResult;
+      if (vsRefByGroup[g])
+        groupResults[g] = { ...groupResults[g]!, vsReference: vsRefByGroup[g] } as GroupResult;
     }
 
     const ext: FeatureResult['extremes'] = {};
-    const extOut: Record<string, { groupMin: { group: string; value: number }; groupMax: { group: string; value: number } }> = {};
+    const extOut: Record<
+      string,
+      { groupMin: { group: string; value: number }; groupMax: { group: string; value: number } }
+    > = {};
     for (const [metric, gv] of values) {
       if (metric === 'count' || metric === 'weight') continue;
       const e = extremes(gv);
@@ -324,7 +369,13 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
           const gv = values.get(m);
           if (!gv) continue;
           const e = extremes(gv);
-          if (e) disparities[`${m}Difference`] = { value: e.groupMax.value - e.groupMin.value, metric: m, kind: 'difference', groups: [e.groupMin.group, e.groupMax.group] };
+          if (e)
+            disparities[`${m}Difference`] = {
+              value: e.groupMax.value - e.groupMin.value,
+              metric: m,
+              kind: 'difference',
+              groups: [e.groupMin.group, e.groupMax.group],
+            };
         }
       }
 
@@ -343,7 +394,15 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
           const t = chiSquareTest(table);
           if (t && Number.isFinite(t.pValue)) {
             const d = disparities[disparity];
-            tests.push({ feature: fname, metric: disparity, groups: (d?.groups?.slice(0, 2) as [string, string]) ?? ['*', '*'], statistic: t.statistic, pValue: t.pValue, test: 'chiSquare', disparity });
+            tests.push({
+              feature: fname,
+              metric: disparity,
+              groups: (d?.groups?.slice(0, 2) as [string, string]) ?? ['*', '*'],
+              statistic: t.statistic,
+              pValue: t.pValue,
+              test: 'chiSquare',
+              disparity,
+            });
           }
         }
         const ref = groups.get(reference)!;
@@ -353,7 +412,15 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
           const [wx, wn, , rn] = parts(st.confusion);
           if (wn <= 0 || rn <= 0 || rwn <= 0 || rrn <= 0) continue;
           const z = twoProportionZTest((wx / wn) * rn, rn, (rwx / rwn) * rrn, rrn);
-          if (z && Number.isFinite(z.pValue)) tests.push({ feature: fname, metric: rate, groups: [g, reference], statistic: z.statistic, pValue: z.pValue, test: 'twoProportionZ' });
+          if (z && Number.isFinite(z.pValue))
+            tests.push({
+              feature: fname,
+              metric: rate,
+              groups: [g, reference],
+              statistic: z.statistic,
+              pValue: z.pValue,
+              test: 'twoProportionZ',
+            });
         }
       }
     }
@@ -390,7 +457,8 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
 
   // Multiple-comparison correction over every test of the audit.
   const p = tests.map((t) => t.pValue);
-  const adj = config.correction === 'holm' ? holm(p) : config.correction === 'bh' ? benjaminiHochberg(p) : p.slice();
+  const adj =
+    config.correction === 'holm' ? holm(p) : config.correction === 'bh' ? benjaminiHochberg(p) : p.slice();
   const sigTests: SignificanceTest[] = tests.map((t, i) => ({
     feature: t.feature,
     metric: t.metric,
@@ -411,7 +479,8 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     const upd: Record<string, DisparityResult> = { ...fr.disparities };
     for (const r of related) if (upd[r]) upd[r] = { ...upd[r]!, ...sig };
     if (t.disparity === 'demographicParityDifference') {
-      for (const r of ['disparateImpact', 'statisticalParityDifference']) if (upd[r]) upd[r] = { ...upd[r]!, ...sig };
+      for (const r of ['disparateImpact', 'statisticalParityDifference'])
+        if (upd[r]) upd[r] = { ...upd[r]!, ...sig };
     }
     byFeature[t.feature] = { ...fr, disparities: upd };
   });
@@ -470,18 +539,37 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
   return result;
 }
 
-function regressionDisparities(values: Map<string, Map<string, MetricValue>>, reference: string, convention: Convention): Record<string, DisparityResult> {
+function regressionDisparities(
+  values: Map<string, Map<string, MetricValue>>,
+  reference: string,
+  convention: Convention,
+): Record<string, DisparityResult> {
   const out: Record<string, DisparityResult> = {};
-  for (const metric of ['meanPrediction', 'meanError', 'meanAbsoluteError', 'rootMeanSquaredError'] as const) {
+  for (const metric of [
+    'meanPrediction',
+    'meanError',
+    'meanAbsoluteError',
+    'rootMeanSquaredError',
+  ] as const) {
     const gv = values.get(metric);
     if (!gv) continue;
     const e = extremes(gv);
     if (!e) {
-      out[`${metric}Difference`] = { value: null, undefinedBecause: 'fewerThanTwoGroups', metric, kind: 'difference' };
+      out[`${metric}Difference`] = {
+        value: null,
+        undefinedBecause: 'fewerThanTwoGroups',
+        metric,
+        kind: 'difference',
+      };
       continue;
     }
     if (convention.difference === 'maxMinusMin') {
-      out[`${metric}Difference`] = { value: e.groupMax.value - e.groupMin.value, metric, kind: 'difference', groups: [e.groupMin.group, e.groupMax.group] };
+      out[`${metric}Difference`] = {
+        value: e.groupMax.value - e.groupMin.value,
+        metric,
+        kind: 'difference',
+        groups: [e.groupMin.group, e.groupMax.group],
+      };
     } else {
       const r = gv.get(reference)?.value ?? null;
       let best: { g: string; d: number } | null = null;
@@ -490,10 +578,17 @@ function regressionDisparities(values: Map<string, Map<string, MetricValue>>, re
         const d = v.value - r;
         if (best === null || Math.abs(d) > Math.abs(best.d)) best = { g, d };
       }
-      out[`${metric}Difference`] = best ? { value: best.d, metric, kind: 'difference', groups: [best.g, reference] } : { value: null, undefinedBecause: 'fewerThanTwoGroups', metric, kind: 'difference' };
+      out[`${metric}Difference`] = best
+        ? { value: best.d, metric, kind: 'difference', groups: [best.g, reference] }
+        : { value: null, undefinedBecause: 'fewerThanTwoGroups', metric, kind: 'difference' };
     }
     if (e.groupMax.value > 0 && e.groupMin.value >= 0)
-      out[`${metric}Ratio`] = { value: e.groupMin.value / e.groupMax.value, metric, kind: 'ratio', groups: [e.groupMin.group, e.groupMax.group] };
+      out[`${metric}Ratio`] = {
+        value: e.groupMin.value / e.groupMax.value,
+        metric,
+        kind: 'ratio',
+        groups: [e.groupMin.group, e.groupMax.group],
+      };
   }
   return out;
 }
@@ -513,15 +608,20 @@ function addBootstrapIntervals(
   for (const set of sets) {
     const f = set.join('&');
     const fr = byFeature[f]!;
-    for (const [d, v] of Object.entries(fr.disparities)) if (v.kind !== 'index' || true) slots.push({ feature: f, kind: 'disparity', name: d });
+    for (const [d, v] of Object.entries(fr.disparities))
+      if (v.kind !== 'index' || true) slots.push({ feature: f, kind: 'disparity', name: d });
     if (config.ciMethod === 'bootstrap') {
-      for (const g of Object.keys(fr.groups)) for (const m of Object.keys(RATE_PARTS)) slots.push({ feature: f, kind: 'group', name: m, group: g });
+      for (const g of Object.keys(fr.groups))
+        for (const m of Object.keys(RATE_PARTS)) slots.push({ feature: f, kind: 'group', name: m, group: g });
     }
   }
   const refs = new Map(sets.map((s) => [s.join('&'), byFeature[s.join('&')]!.reference]));
   const statistic = (c: StatsCube): Float64Array => {
     const out = new Float64Array(slots.length).fill(Number.NaN);
-    const cache = new Map<string, { disp: Record<string, DisparityResult>; groups: Map<string, Confusion> }>();
+    const cache = new Map<
+      string,
+      { disp: Record<string, DisparityResult>; groups: Map<string, Confusion> }
+    >();
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
       let entry = cache.get(s.feature);
@@ -530,7 +630,9 @@ function addBootstrapIntervals(
         const m = marginalize(c, set);
         const groups = new Map<string, Confusion>();
         for (const [k, v] of m) groups.set(k, v.cell.confusion ?? emptyConfusion);
-        const disp: Record<string, DisparityResult> = { ...computeDisparities(groups, { reference: refs.get(s.feature)!, convention, onUndefined: 'skip' }) };
+        const disp: Record<string, DisparityResult> = {
+          ...computeDisparities(groups, { reference: refs.get(s.feature)!, convention, onUndefined: 'skip' }),
+        };
         const dec = entropyDecomposition(groups, config.generalizedEntropyAlpha);
         disp.generalizedEntropyIndex = { value: dec.total, metric: 'benefit', kind: 'index' };
         disp.generalizedEntropyBetweenGroups = { value: dec.between, metric: 'benefit', kind: 'index' };
@@ -556,7 +658,11 @@ function addBootstrapIntervals(
   };
   const total = config.bootstrap;
   config.onProgress?.({ label: 'bootstrap', done: 0, total });
-  const boot = bootstrapCube(cube, statistic, { resamples: config.bootstrap, rng: seededRng(config.seed).fork('audit-bootstrap'), confidence: config.ci! });
+  const boot = bootstrapCube(cube, statistic, {
+    resamples: config.bootstrap,
+    rng: seededRng(config.seed).fork('audit-bootstrap'),
+    confidence: config.ci!,
+  });
   config.onProgress?.({ label: 'bootstrap', done: total, total });
   slots.forEach((s, i) => {
     const iv = boot.intervals[i];
@@ -599,14 +705,18 @@ function buildVerdict(
   extra: Finding[],
 ): AuditResult['verdict'] {
   const findings: Finding[] = [...extra];
-  const corr = config.correction === 'holm' ? 'Holm' : config.correction === 'bh' ? 'Benjamini–Hochberg' : 'no';
+  const corr =
+    config.correction === 'holm' ? 'Holm' : config.correction === 'bh' ? 'Benjamini–Hochberg' : 'no';
   for (const [f, fr] of Object.entries(byFeature)) {
     for (const t of TESTED) {
       const d = fr.disparities[t.disparity];
       if (!d || d.value === null || d.significant === undefined) continue;
       const g = d.groups;
       const rates = g ? g.map((x) => fr.groups[x]?.[t.rate as Exclude<MetricName, 'count'>]) : [];
-      const detail = g && rates.every((r) => typeof r === 'number') ? ` (${g[0]} ${pct(rates[0] as number)} vs ${g[1]} ${pct(rates[1] as number)})` : '';
+      const detail =
+        g && rates.every((r) => typeof r === 'number')
+          ? ` (${g[0]} ${pct(rates[0] as number)} vs ${g[1]} ${pct(rates[1] as number)})`
+          : '';
       if (d.significant) {
         findings.push({
           severity: 'significant',
@@ -625,7 +735,9 @@ function buildVerdict(
         message: `${f}: disparate impact ${di.value.toFixed(3)} is below the four-fifths (0.8) threshold${di.groups ? ` (${di.groups[0]} vs ${di.groups[1]})` : ''}.`,
       });
     }
-    const small = Object.entries(fr.groups).filter(([, g]) => g.small).map(([k]) => k);
+    const small = Object.entries(fr.groups)
+      .filter(([, g]) => g.small)
+      .map(([k]) => k);
     if (small.length > 0) {
       findings.push({
         severity: 'info',
@@ -651,7 +763,10 @@ function fmtP(p: number): string {
 }
 
 // Welch-type z for regression errors, kept for when regression gets tests (moments carry Σe and Σe²).
-export function regressionErrorZ(a: RegressionMoments, b: RegressionMoments): { statistic: number; pValue: number } | null {
+export function regressionErrorZ(
+  a: RegressionMoments,
+  b: RegressionMoments,
+): { statistic: number; pValue: number } | null {
   if (a.w <= 0 || b.w <= 0 || a.n < 2 || b.n < 2) return null;
   const ma = a.sumErr / a.w;
   const mb = b.sumErr / b.w;

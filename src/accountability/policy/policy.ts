@@ -28,7 +28,8 @@ export interface Policy {
 }
 
 const OPS: readonly PolicyOp[] = ['<=', '>=', '==', '!=', '<', '>'];
-const RULE_RE = /^\s*(?:([^:]+?)\s*:\s*)?([A-Za-z][A-Za-z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*$/i;
+const RULE_RE =
+  /^\s*(?:([^:]+?)\s*:\s*)?([A-Za-z][A-Za-z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?)\s*$/i;
 
 /**
  * Parses a policy from a plain object (as read from YAML or JSON). Collects every problem.
@@ -50,15 +51,27 @@ export function parsePolicy(input: unknown, knownMetrics?: ReadonlySet<string>):
     if (typeof obj.intersections === 'boolean') includeIntersections = obj.intersections;
     for (const k of Object.keys(obj)) {
       if (!['rules', 'name', 'description', 'intersections'].includes(k))
-        issues.push({ code: 'unknown_key', path: [k], message: `Unknown key "${k}"; expected rules, name, description, intersections.` });
+        issues.push({
+          code: 'unknown_key',
+          path: [k],
+          message: `Unknown key "${k}"; expected rules, name, description, intersections.`,
+        });
     }
   } else {
-    issues.push({ code: 'invalid_type', path: [], message: 'A policy must be an object with a "rules" list.' });
+    issues.push({
+      code: 'invalid_type',
+      path: [],
+      message: 'A policy must be an object with a "rules" list.',
+    });
   }
   const rules: PolicyRule[] = [];
   if (!Array.isArray(rawRules)) {
     if (issues.length === 0)
-      issues.push({ code: 'invalid_type', path: ['rules'], message: '"rules" must be a list of rules such as "disparateImpact >= 0.8".' });
+      issues.push({
+        code: 'invalid_type',
+        path: ['rules'],
+        message: '"rules" must be a list of rules such as "disparateImpact >= 0.8".',
+      });
   } else {
     rawRules.forEach((r, i) => {
       const rule = parseRule(r, ['rules', i], issues, includeIntersections);
@@ -74,13 +87,19 @@ export function parsePolicy(input: unknown, knownMetrics?: ReadonlySet<string>):
       }
       rules.push(rule);
     });
-    if (rawRules.length === 0) issues.push({ code: 'too_small', path: ['rules'], message: 'The policy has no rules.' });
+    if (rawRules.length === 0)
+      issues.push({ code: 'too_small', path: ['rules'], message: 'The policy has no rules.' });
   }
   if (issues.length > 0) throw new ConfigError('AEQ_POLICY_INVALID', 'The policy', issues);
   return { name, rules };
 }
 
-function parseRule(r: unknown, path: (string | number)[], issues: Issue[], inter: boolean): PolicyRule | null {
+function parseRule(
+  r: unknown,
+  path: (string | number)[],
+  issues: Issue[],
+  inter: boolean,
+): PolicyRule | null {
   if (typeof r === 'string') {
     const m = RULE_RE.exec(r);
     if (!m) {
@@ -91,11 +110,19 @@ function parseRule(r: unknown, path: (string | number)[], issues: Issue[], inter
       });
       return null;
     }
-    return { text: r.trim(), feature: m[1]?.trim() ?? null, metric: m[2]!, op: m[3] as PolicyOp, threshold: Number(m[4]), includeIntersections: inter };
+    return {
+      text: r.trim(),
+      feature: m[1]?.trim() ?? null,
+      metric: m[2]!,
+      op: m[3] as PolicyOp,
+      threshold: Number(m[4]),
+      includeIntersections: inter,
+    };
   }
   if (typeof r === 'object' && r !== null) {
     const o = r as Record<string, unknown>;
-    const bad = (field: string, msg: string) => issues.push({ code: 'invalid_rule', path: [...path, field], message: msg });
+    const bad = (field: string, msg: string) =>
+      issues.push({ code: 'invalid_rule', path: [...path, field], message: msg });
     const okMetric = typeof o.metric === 'string' && o.metric.length > 0;
     const okOp = typeof o.op === 'string' && (OPS as readonly string[]).includes(o.op);
     const okVal = typeof o.value === 'number' && Number.isFinite(o.value);
@@ -107,9 +134,20 @@ function parseRule(r: unknown, path: (string | number)[], issues: Issue[], inter
     if (!(okMetric && okOp && okVal && okFeature)) return null;
     const feature = (o.feature as string | undefined) ?? null;
     const text = `${feature ? `${feature}: ` : ''}${o.metric as string} ${o.op as string} ${o.value as number}`;
-    return { text, feature, metric: o.metric as string, op: o.op as PolicyOp, threshold: o.value as number, includeIntersections: inter };
+    return {
+      text,
+      feature,
+      metric: o.metric as string,
+      op: o.op as PolicyOp,
+      threshold: o.value as number,
+      includeIntersections: inter,
+    };
   }
-  issues.push({ code: 'invalid_rule', path, message: `A rule must be a string or an object; got ${JSON.stringify(r)}.` });
+  issues.push({
+    code: 'invalid_rule',
+    path,
+    message: `A rule must be a string or an object; got ${JSON.stringify(r)}.`,
+  });
   return null;
 }
 
@@ -136,7 +174,11 @@ function compare(a: number, op: PolicyOp, b: number): boolean {
  * policy demands); so does a rule whose value is undefined.
  * @example evaluatePolicy(policy, result).passed // false when any rule fails
  */
-export function evaluatePolicy(policy: Policy, result: AuditResult, source: string | null = null): PolicyResult {
+export function evaluatePolicy(
+  policy: Policy,
+  result: AuditResult,
+  source: string | null = null,
+): PolicyResult {
   const out: PolicyRuleResult[] = [];
   const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4).replace(/0+$/, ''));
   for (const rule of policy.rules) {

@@ -26,7 +26,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
       const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - p.label.length - 20));
       const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
       const filled = Math.round(frac * width);
-      stream.write(`\r${p.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+      stream.write(
+        `\r${p.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`,
+      );
       drawn = true;
     },
     finish() {

@@ -20,3 +20,4 @@ export {
 } from './formats.js';
 export { loadTable } from './load.js';
 export { DEFAULT_MAX_BYTES, INPUT_FORMATS, type InputFormat, type LoadOptions } from './options.js';
+export { openPostgres, redactUrl, tableParts } from './postgres.js';
