@@ -212,6 +212,17 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
   }[] = [];
   const hasScores = config.score !== null && cube.cells.some((c) => c.scores !== undefined);
 
+  const eligibleByFeature = new Map<string, Set<string>>();
+  // Brier score and calibration need probabilities; a risk score on another scale (deciles) gets
+  // AUCs only, with one warning instead of a null per group.
+  const scoresAreProbabilities =
+    hasScores && total.scores !== undefined && brierScore(total.scores).value !== null;
+  if (hasScores && !scoresAreProbabilities) {
+    warn(
+      'AEQ_W_UNDEFINED_METRIC',
+      `Scores in "${config.score}" are not all within [0, 1], so the Brier score and calibration are not computed; AUCs are.`,
+    );
+  }
   const overall: Record<string, number | null> = {};
   if (isRegression) {
     for (const [k, v] of Object.entries(regressionMetrics(total.regression!))) overall[k] = v.value;
@@ -222,8 +233,10 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     overall.positivePredictionShare = 1;
     if (hasScores && total.scores) {
       overall.rocAuc = rocAuc(total.scores).value;
-      overall.brierScore = brierScore(total.scores).value;
-      overall.expectedCalibrationError = expectedCalibrationError(total.scores).value;
+      if (scoresAreProbabilities) {
+        overall.brierScore = brierScore(total.scores).value;
+        overall.expectedCalibrationError = expectedCalibrationError(total.scores).value;
+      }
     }
     overall.generalizedEntropyIndex = generalizedEntropyIndex(conf, config.generalizedEntropyAlpha).value;
     overall.theilIndex = theilIndex(conf).value;
@@ -236,7 +249,6 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
       { roc: [number, number][]; calibration: { meanScore: number; observedRate: number; count: number }[] }
     >
   > = {};
-  let undefinedWarned = 0;
 
   for (const set of sets) {
     const fname = set.join('&');
@@ -244,6 +256,13 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     const weightOf = (g: Merged) => (isRegression ? regressionCount(g.regression) : rawCount(g.confusion));
     const reference = pickReference(fname, groups, config, weightOf);
     const groupResults: Record<string, GroupResult> = {};
+    // Disparities, extremes and tests compare groups of at least minGroupSize rows; smaller groups
+    // are reported and flagged but would otherwise dominate every max − min by noise alone.
+    const bigEnough = [...groups].filter(([, st]) => weightOf(st) >= config.minGroupSize).map(([g]) => g);
+    const eligible = new Set(bigEnough.length >= 2 ? bigEnough : [...groups.keys()]);
+    eligible.add(reference);
+    eligibleByFeature.set(fname, eligible);
+    const undefinedNotes: string[] = [];
     const values = new Map<string, Map<string, MetricValue>>(); // metric → group → value
 
     const put = (metric: string, group: string, v: MetricValue) => {
@@ -265,8 +284,10 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         if (hasScores && st.scores && total.scores) {
           const background = subtractScoreHistograms(total.scores, st.scores);
           metrics.rocAuc = rocAuc(st.scores);
-          metrics.brierScore = brierScore(st.scores);
-          metrics.expectedCalibrationError = expectedCalibrationError(st.scores);
+          if (scoresAreProbabilities) {
+            metrics.brierScore = brierScore(st.scores);
+            metrics.expectedCalibrationError = expectedCalibrationError(st.scores);
+          }
           metrics.subgroupAuc = metrics.rocAuc;
           metrics.bpsnAuc = bpsnAuc(st.scores, background);
           metrics.bnspAuc = bnspAuc(st.scores, background);
@@ -293,15 +314,12 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         put(k, g, v);
       }
       const nUndef = Object.keys(reasons).length;
-      if (nUndef > 0 && undefinedWarned < 20) {
-        undefinedWarned++;
-        warn(
-          'AEQ_W_UNDEFINED_METRIC',
-          `${fname}=${g}: ${Object.entries(reasons)
+      if (nUndef > 0)
+        undefinedNotes.push(
+          `${g}: ${Object.entries(reasons)
             .map(([m, r]) => `${m} (${r})`)
-            .join(', ')} undefined; reported as null.`,
+            .join(', ')}`,
         );
-      }
       let ci: Partial<Record<MetricName, Interval>> | undefined;
       if (config.ci !== null && config.ciMethod === 'wilson' && !isRegression) {
         ci = {};
@@ -321,6 +339,13 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         ...(ci ? { ci } : {}),
       } as GroupResult;
     }
+
+    if (undefinedNotes.length > 0) {
+      const shown = undefinedNotes.slice(0, 3).join('; ');
+      const more = undefinedNotes.length > 3 ? `; …and ${undefinedNotes.length - 3} more groups` : '';
+      warn('AEQ_W_UNDEFINED_METRIC', `${fname}: undefined metrics reported as null: ${shown}${more}.`);
+    }
+    const onlyEligible = (gv: Map<string, MetricValue>) => new Map([...gv].filter(([g]) => eligible.has(g)));
 
     // Aequitas-style comparison of every group to the reference.
     const vsRefByGroup: Record<
@@ -344,23 +369,32 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     > = {};
     for (const [metric, gv] of values) {
       if (metric === 'count' || metric === 'weight') continue;
-      const e = extremes(gv);
+      const e = extremes(onlyEligible(gv));
       if (e) extOut[metric] = e;
     }
     Object.assign(ext, extOut);
 
     let disparities: Record<string, DisparityResult>;
     if (isRegression) {
-      disparities = regressionDisparities(values, reference, convention);
+      disparities = regressionDisparities(
+        new Map([...values].map(([m, gv]) => [m, onlyEligible(gv)])),
+        reference,
+        convention,
+      );
     } else {
       const confusions = new Map<string, Confusion>();
-      for (const [g, st] of groups) confusions.set(g, st.confusion);
+      const allConfusions = new Map<string, Confusion>();
+      for (const [g, st] of groups) {
+        allConfusions.set(g, st.confusion);
+        if (eligible.has(g)) confusions.set(g, st.confusion);
+      }
       disparities = { ...computeDisparities(confusions, { reference, convention, onUndefined: 'skip' }) };
-      const dec = entropyDecomposition(confusions, config.generalizedEntropyAlpha);
+      // Inequality indices are over individuals: every group counts.
+      const dec = entropyDecomposition(allConfusions, config.generalizedEntropyAlpha);
       disparities.generalizedEntropyIndex = { value: dec.total, metric: 'benefit', kind: 'index' };
       disparities.generalizedEntropyBetweenGroups = { value: dec.between, metric: 'benefit', kind: 'index' };
       disparities.generalizedEntropyWithinGroups = { value: dec.within, metric: 'benefit', kind: 'index' };
-      const th = entropyDecomposition(confusions, 1);
+      const th = entropyDecomposition(allConfusions, 1);
       disparities.theilIndex = { value: th.total, metric: 'benefit', kind: 'index' };
       disparities.theilBetweenGroups = { value: th.between, metric: 'benefit', kind: 'index' };
       disparities.theilWithinGroups = { value: th.within, metric: 'benefit', kind: 'index' };
@@ -368,7 +402,7 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         for (const m of ['rocAuc', 'bpsnAuc', 'bnspAuc'] as const) {
           const gv = values.get(m);
           if (!gv) continue;
-          const e = extremes(gv);
+          const e = extremes(onlyEligible(gv));
           if (e)
             disparities[`${m}Difference`] = {
               value: e.groupMax.value - e.groupMin.value,
@@ -384,7 +418,8 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
       for (const { disparity, rate } of TESTED) {
         const parts = RATE_PARTS[rate]!;
         const table: number[][] = [];
-        for (const st of groups.values()) {
+        for (const [g, st] of groups) {
+          if (!eligible.has(g)) continue;
           const [wx, wn, , rn] = parts(st.confusion);
           if (wn <= 0 || rn <= 0) continue;
           const x = (wx / wn) * rn;
@@ -408,7 +443,7 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         const ref = groups.get(reference)!;
         const [rwx, rwn, , rrn] = parts(ref.confusion);
         for (const [g, st] of groups) {
-          if (g === reference) continue;
+          if (g === reference || !eligible.has(g)) continue;
           const [wx, wn, , rn] = parts(st.confusion);
           if (wn <= 0 || rn <= 0 || rwn <= 0 || rrn <= 0) continue;
           const z = twoProportionZTest((wx / wn) * rn, rn, (rwx / rwn) * rrn, rrn);
@@ -452,7 +487,7 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
 
   // Bootstrap intervals for disparities (and group metrics with ciMethod 'bootstrap').
   if (config.ci !== null && config.bootstrap > 0) {
-    addBootstrapIntervals(cube, config, convention, sets, byFeature, total.confusion ?? emptyConfusion);
+    addBootstrapIntervals(cube, config, convention, sets, byFeature, eligibleByFeature);
   }
 
   // Multiple-comparison correction over every test of the audit.
@@ -599,7 +634,7 @@ function addBootstrapIntervals(
   convention: Convention,
   sets: string[][],
   byFeature: Record<string, FeatureResult>,
-  _total: Confusion,
+  eligibleByFeature: ReadonlyMap<string, ReadonlySet<string>>,
 ): void {
   if (cube.task !== 'binary') return;
   // The statistic: every disparity of every feature (and every group rate with ciMethod
@@ -609,7 +644,7 @@ function addBootstrapIntervals(
     const f = set.join('&');
     const fr = byFeature[f]!;
     for (const [d, v] of Object.entries(fr.disparities))
-      if (v.kind !== 'index' || true) slots.push({ feature: f, kind: 'disparity', name: d });
+      slots.push({ feature: f, kind: 'disparity', name: d });
     if (config.ciMethod === 'bootstrap') {
       for (const g of Object.keys(fr.groups))
         for (const m of Object.keys(RATE_PARTS)) slots.push({ feature: f, kind: 'group', name: m, group: g });
@@ -629,15 +664,20 @@ function addBootstrapIntervals(
         const set = s.feature.split('&');
         const m = marginalize(c, set);
         const groups = new Map<string, Confusion>();
-        for (const [k, v] of m) groups.set(k, v.cell.confusion ?? emptyConfusion);
+        const eligible = eligibleByFeature.get(s.feature);
+        const all = new Map<string, Confusion>();
+        for (const [k, v] of m) {
+          all.set(k, v.cell.confusion ?? emptyConfusion);
+          if (!eligible || eligible.has(k)) groups.set(k, v.cell.confusion ?? emptyConfusion);
+        }
         const disp: Record<string, DisparityResult> = {
           ...computeDisparities(groups, { reference: refs.get(s.feature)!, convention, onUndefined: 'skip' }),
         };
-        const dec = entropyDecomposition(groups, config.generalizedEntropyAlpha);
+        const dec = entropyDecomposition(all, config.generalizedEntropyAlpha);
         disp.generalizedEntropyIndex = { value: dec.total, metric: 'benefit', kind: 'index' };
         disp.generalizedEntropyBetweenGroups = { value: dec.between, metric: 'benefit', kind: 'index' };
         disp.generalizedEntropyWithinGroups = { value: dec.within, metric: 'benefit', kind: 'index' };
-        const th = entropyDecomposition(groups, 1);
+        const th = entropyDecomposition(all, 1);
         disp.theilIndex = { value: th.total, metric: 'benefit', kind: 'index' };
         disp.theilBetweenGroups = { value: th.between, metric: 'benefit', kind: 'index' };
         disp.theilWithinGroups = { value: th.within, metric: 'benefit', kind: 'index' };
