@@ -19,9 +19,16 @@ function walk(dir: string): string[] {
   });
 }
 
+// The registries themselves do not count as uses; the error classes below ERROR_CODES do.
 const sources = walk(join(ROOT, 'src'))
-  .filter((f) => !f.endsWith('core/errors.ts') && !f.endsWith('core/warnings.ts'))
-  .map((f) => readFileSync(f, 'utf8'))
+  .filter((f) => !f.endsWith('core/warnings.ts'))
+  .map((f) => {
+    const text = readFileSync(f, 'utf8');
+    if (!f.endsWith('core/errors.ts')) return text;
+    const start = text.indexOf('export const ERROR_CODES');
+    const end = text.indexOf('} as const', start);
+    return text.slice(0, start) + text.slice(end);
+  })
   .join('\n');
 
 describe('error codes', () => {

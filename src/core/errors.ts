@@ -58,14 +58,6 @@ export const ERROR_CODES = {
     meaning: 'The SQL source could not be reached or the query failed.',
     howToFix: 'Check the connection string, that the server is running, and the table or query name.',
   },
-  AEQ_METRIC_UNKNOWN: {
-    meaning: 'A metric name is not known.',
-    howToFix: 'Use one of the metric names listed in the message (camelCase, as in the JSON output).',
-  },
-  AEQ_METRIC_UNDEFINED: {
-    meaning: 'A metric is undefined (for example 0/0) where an aggregation needs every value.',
-    howToFix: "Pass onUndefined: 'skip' to leave undefined groups out, or merge small groups.",
-  },
   AEQ_POLICY_INVALID: {
     meaning: 'A policy file does not follow the policy schema.',
     howToFix:
