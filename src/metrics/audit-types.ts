@@ -171,7 +171,7 @@ export interface SignificanceTest {
   readonly pValue: number;
   readonly adjustedPValue: number;
   readonly significant: boolean;
-  readonly test: 'twoProportionZ' | 'chiSquare' | 'welchT';
+  readonly test: 'twoProportionZ' | 'chiSquare' | 'welchT' | 'welchZ';
 }
 
 export interface Finding {

@@ -31,6 +31,7 @@ import { entropyDecomposition, generalizedEntropyIndex, theilIndex } from './ent
 import { wilsonInterval } from './intervals.js';
 import { benjaminiHochberg, chiSquareTest, holm, twoProportionZTest } from './significance.js';
 import { normalCdf } from './special.js';
+import { oneVsRest } from './stats/classes.js';
 import { emptyConfusion } from './stats/confusion.js';
 import { regressionMetrics } from './stats/moments.js';
 import {
@@ -183,6 +184,7 @@ function regressionCount(m: RegressionMoments | undefined): number {
  * @throws {AEQ_DATA_EMPTY} when the cube holds no rows.
  */
 export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
+  if (cube.task === 'multiclass') return auditMulticlass(cube, config);
   const convention = getConvention(config.convention);
   const total = totalStats(cube);
   const isRegression = cube.task === 'regression';
@@ -381,6 +383,22 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         reference,
         convention,
       );
+      // Mean error of each group against the reference: a large-sample z test from the moments.
+      const ref = groups.get(reference)?.regression;
+      for (const [g, st] of groups) {
+        if (g === reference || !eligible.has(g) || !ref || !st.regression) continue;
+        const z = regressionErrorZ(st.regression, ref);
+        if (z && Number.isFinite(z.pValue))
+          tests.push({
+            feature: fname,
+            metric: 'meanError',
+            groups: [g, reference],
+            statistic: z.statistic,
+            pValue: z.pValue,
+            test: 'welchZ',
+            disparity: 'meanErrorDifference',
+          });
+      }
     } else {
       const confusions = new Map<string, Confusion>();
       const allConfusions = new Map<string, Confusion>();
@@ -509,6 +527,8 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
     const fr = byFeature[t.feature]!;
     const d = fr.disparities[t.disparity];
     if (!d) return;
+    // Several pairwise tests may back one disparity (regression): it keeps the strongest evidence.
+    if (d.adjustedPValue !== undefined && d.adjustedPValue <= adj[i]!) return;
     const sig = { pValue: t.pValue, adjustedPValue: adj[i]!, significant: adj[i]! < config.alpha };
     const related = [t.disparity, t.disparity.replace(/Difference$/, 'Ratio')];
     const upd: Record<string, DisparityResult> = { ...fr.disparities };
@@ -732,7 +752,12 @@ const PLAIN: Record<string, string> = {
   falsePositiveRate: 'false positive rate',
   precision: 'precision',
   accuracy: 'accuracy',
+  meanErrorDifference: 'mean errors differ',
 };
+
+function fmtRate(metric: string, x: number): string {
+  return metric === 'meanError' ? x.toFixed(3) : pct(x);
+}
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
@@ -748,14 +773,14 @@ function buildVerdict(
   const corr =
     config.correction === 'holm' ? 'Holm' : config.correction === 'bh' ? 'Benjamini–Hochberg' : 'no';
   for (const [f, fr] of Object.entries(byFeature)) {
-    for (const t of TESTED) {
+    for (const t of [...TESTED, { disparity: 'meanErrorDifference', rate: 'meanError' as MetricName }]) {
       const d = fr.disparities[t.disparity];
       if (!d || d.value === null || d.significant === undefined) continue;
       const g = d.groups;
       const rates = g ? g.map((x) => fr.groups[x]?.[t.rate as Exclude<MetricName, 'count'>]) : [];
       const detail =
         g && rates.every((r) => typeof r === 'number')
-          ? ` (${g[0]} ${pct(rates[0] as number)} vs ${g[1]} ${pct(rates[1] as number)})`
+          ? ` (${g[0]} ${fmtRate(t.rate, rates[0] as number)} vs ${g[1]} ${fmtRate(t.rate, rates[1] as number)})`
           : '';
       if (d.significant) {
         findings.push({
@@ -819,3 +844,77 @@ export function regressionErrorZ(
 }
 
 export { groupKey };
+
+/**
+ * Multiclass audits, one-vs-rest: for each class, the decision "predicted this class" against
+ * "is this class" is audited as a binary task. Results land in `byFeature` under
+ * `<feature>[class=<name>]`, and `overall` holds the multiclass accuracy plus each class's
+ * one-vs-rest metrics as `<metric>[class=<name>]`. Each class's tests are corrected within the
+ * class, then the whole family is corrected again together.
+ */
+function auditMulticlass(cube: StatsCube, config: AuditConfig): AuditResult {
+  const names = cube.classNames ?? [];
+  if (names.length < 2) {
+    throw new AequaError(
+      'AEQ_DATA_NOT_BINARY',
+      `A multiclass audit needs at least two classes; found ${names.length}.`,
+      {
+        hint: 'Use --task binary for a two-class label.',
+      },
+    );
+  }
+  let correct = 0;
+  let all = 0;
+  for (const cell of cube.cells) {
+    const m = cell.classes;
+    if (!m) continue;
+    for (let t = 0; t < m.k; t++) {
+      for (let p = 0; p < m.k; p++) {
+        all += m.weighted[t * m.k + p]!;
+        if (t === p) correct += m.weighted[t * m.k + p]!;
+      }
+    }
+  }
+  const perClass = names.map((name, k) => {
+    const binary: StatsCube = {
+      ...cube,
+      task: 'binary',
+      cells: cube.cells.map((c) => ({ key: c.key, confusion: oneVsRest(c.classes!, k) })),
+    };
+    return { name, result: auditCube(binary, { ...config, positive: [name] }) };
+  });
+  const first = perClass[0]!.result;
+  const overall: Record<string, number | null> = {
+    accuracy: all > 0 ? correct / all : null,
+    count: first.rows,
+  };
+  const byFeature: Record<string, FeatureResult> = {};
+  const tests: SignificanceTest[] = [];
+  const findings: Finding[] = [];
+  for (const { name, result } of perClass) {
+    for (const [m, v] of Object.entries(result.overall))
+      if (m !== 'count' && m !== 'weight') overall[`${m}[class=${name}]`] = v;
+    for (const [f, fr] of Object.entries(result.byFeature)) byFeature[`${f}[class=${name}]`] = fr;
+    for (const t of result.significance.tests) tests.push({ ...t, feature: `${t.feature}[class=${name}]` });
+    for (const x of result.verdict.findings) findings.push({ ...x, feature: `${x.feature}[class=${name}]` });
+  }
+  const p = tests.map((t) => t.pValue);
+  const adj = config.correction === 'holm' ? holm(p) : config.correction === 'bh' ? benjaminiHochberg(p) : p;
+  const corrected = tests.map((t, i) => ({
+    ...t,
+    adjustedPValue: adj[i]!,
+    significant: adj[i]! < config.alpha,
+  }));
+  const nSig = findings.filter((f) => f.severity === 'significant').length;
+  return {
+    ...first,
+    input: { ...first.input, task: 'multiclass', positive: null },
+    overall,
+    byFeature,
+    significance: { correction: config.correction, alpha: config.alpha, tests: corrected },
+    verdict: {
+      summary: `One-vs-rest over ${names.length} classes: ${nSig} disparit${nSig === 1 ? 'y is' : 'ies are'} significant within their class (α = ${config.alpha}).`,
+      findings,
+    },
+  };
+}
