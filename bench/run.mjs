@@ -36,6 +36,7 @@ function makeTable(n, seed = 1) {
   const rng = seededRng(seed);
   const y = new Float64Array(n);
   const score = new Float64Array(n);
+  const pred = new Float64Array(n);
   const g = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const grp = rng.nextUint32() % GROUPS;
@@ -43,26 +44,20 @@ function makeTable(n, seed = 1) {
     const p = 0.2 + 0.05 * grp;
     y[i] = rng.nextFloat64() < p ? 1 : 0;
     score[i] = Math.min(1, Math.max(0, 0.5 * y[i] + 0.5 * rng.nextFloat64()));
+    pred[i] = score[i] >= 0.5 ? 1 : 0;
   }
   const levels = Array.from({ length: GROUPS }, (_, k) => `g${k}`);
   return createTable({
     y: { kind: 'number', values: y, valid: null },
     score: { kind: 'number', values: score, valid: null },
+    p: { kind: 'number', values: pred, valid: null },
     group: { kind: 'category', codes: g, levels, valid: null },
   });
 }
 
 const rows = [];
 const spec = { task: 'binary', label: 'y', score: 'score', threshold: 0.5, positive: ['1'], dims: ['group'] };
-const specNoScore = {
-  task: 'binary',
-  label: 'y',
-  prediction: undefined,
-  score: 'score',
-  threshold: 0.5,
-  positive: ['1'],
-  dims: ['group'],
-};
+const predSpec = { task: 'binary', label: 'y', prediction: 'p', positive: ['1'], dims: ['group'] };
 
 for (const n of SIZES) {
   const table = makeTable(n);
@@ -72,10 +67,8 @@ for (const n of SIZES) {
     for (let i = 0; i < y.length; i++) s += y[i];
     return s;
   });
-  const confusionOnly = await time(() =>
-    memoryCube(table, { ...specNoScore, score: undefined, prediction: 'y' }),
-  );
-  const thresholded = await time(() => memoryCube(table, { ...spec, score: 'score' }));
+  const confusionOnly = await time(() => memoryCube(table, predSpec));
+  const thresholded = await time(() => memoryCube(table, spec));
   rows.push({
     bench: `one pass over the label column`,
     rows: n,
@@ -113,13 +106,10 @@ for (const n of SIZES) {
       c.closeSync?.();
     }
     const src = await openSource(file);
-    const pushdown = await time(
-      () => sqlCube(src, { ...specNoScore, score: 'score', threshold: 0.5, dims: ['group'] }),
-      3,
-    );
+    const pushdown = await time(() => sqlCube(src, spec), 3);
     const table = await src.toTable(['y', 'score', 'group']);
     await src.close();
-    const mem = await time(() => memoryCube(table, { ...spec, dims: ['group'] }), 3);
+    const mem = await time(() => memoryCube(table, spec), 3);
     rows.push({
       bench: 'DuckDB GROUP BY pushdown from Parquet (scores)',
       rows: n,
@@ -131,7 +121,7 @@ for (const n of SIZES) {
 
 // Bootstrap over sufficient statistics: cost independent of the row count.
 {
-  const base = memoryCube(makeTable(1_000_000), { ...spec, score: undefined, prediction: 'y' });
+  const base = memoryCube(makeTable(1_000_000), predSpec);
   const stat = (c) => {
     const out = new Float64Array(GROUPS);
     c.cells.forEach((cell, i) => {
@@ -148,7 +138,7 @@ for (const n of SIZES) {
     ratio: '1.00 (baseline)',
   });
   for (const n of SIZES.filter((s) => s !== 1_000_000).concat(quick ? [] : [100_000])) {
-    const c = memoryCube(makeTable(n, 2), { ...spec, score: undefined, prediction: 'y' });
+    const c = memoryCube(makeTable(n, 2), predSpec);
     const b = await time(() => bootstrapCube(c, stat, { resamples: 1000, rng: seededRng(1) }), 3);
     rows.push({
       bench: 'bootstrap 1,000 resamples (selection rate per group)',
