@@ -7,13 +7,14 @@
  * loads neither.
  */
 import { evaluatePolicy, type Policy } from './accountability/index.js';
-import { AequaError, InvalidArgumentError, withWarnings } from './core/index.js';
+import { AequaError, closest, InvalidArgumentError, withWarnings } from './core/index.js';
 import { type Column, categoryColumn, resolvePositive, type Table } from './data/index.js';
 import type { LoadOptions } from './data/io/index.js';
 import {
   type AuditResult,
   auditCube,
   type ConventionName,
+  featureSets,
   memoryCube,
   type SqlExecutor,
   type StatsCube,
@@ -161,6 +162,21 @@ function validate(opts: AuditOptions): void {
     throw new InvalidArgumentError(fn, 'minGroupSize', opts.minGroupSize, 'a non-negative integer');
   if (opts.threshold !== undefined && !Number.isFinite(opts.threshold))
     throw new InvalidArgumentError(fn, 'threshold', opts.threshold, 'a finite number');
+  if (opts.reference) {
+    const names = featureSets(opts.sensitive, opts.intersections ?? false).map((s) => s.join('&'));
+    for (const k of Object.keys(opts.reference)) {
+      if (!names.includes(k)) {
+        const near = closest(k, names);
+        throw new AequaError(
+          'AEQ_INVALID_ARGUMENT',
+          `--reference names "${k}", which is not an audited feature.${near ? ` Did you mean "${near}"?` : ''} Audited: ${names.join(', ')}.`,
+          {
+            hint: 'Write --reference FEATURE=VALUE with a feature given to --sensitive (or an intersection such as race&sex).',
+          },
+        );
+      }
+    }
+  }
   const dupes = opts.sensitive.filter((s, i) => opts.sensitive.indexOf(s) !== i);
   if (dupes.length) throw new InvalidArgumentError(fn, 'sensitive', opts.sensitive, 'distinct column names');
 }

@@ -6,6 +6,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal (progress bars go there). */
+  readonly stderrIsTTY?: boolean;
   readonly columns: number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -15,6 +17,7 @@ export function processIo(): CliIo {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     columns: process.stdout.columns,
     env: process.env,
   };

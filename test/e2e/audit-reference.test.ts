@@ -6,6 +6,7 @@
  * invariances every audit owes: weights = duplicated rows, relabelling permutes groups, row order
  * does not matter, group counts add up, and Holm-adjusted p-values are the Holm step-down of the raw ones.
  */
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AuditOptions, audit } from '../../src/audit.js';
@@ -72,6 +73,24 @@ function disp(r: AuditResult, name: string): DisparityResult {
   const d = feature(r).disparities[name];
   if (!d) throw new Error(`disparity ${name} missing`);
   return d;
+}
+
+/** Holm (1979), written out: sort ascending, adj_(i) = max_{j ≤ i} min(1, (m − j + 1) p_(j)). */
+function expectHolm(r: AuditResult): void {
+  const tests = r.significance.tests;
+  for (const t of tests) expect(t.adjustedPValue).toBeGreaterThanOrEqual(t.pValue);
+  const m = tests.length;
+  const order = tests.map((_, i) => i).sort((i, j) => tests[i]!.pValue - tests[j]!.pValue || i - j);
+  const expected = new Array<number>(m);
+  let running = 0;
+  order.forEach((idx, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * tests[idx]!.pValue));
+    expected[idx] = running;
+  });
+  tests.forEach((t, i) => {
+    expect(t.adjustedPValue).toBe(expected[i]);
+    expect(t.significant).toBe(expected[i]! < r.significance.alpha);
+  });
 }
 
 describe('audit() on a 12-row table computed by hand (aequa convention)', () => {
@@ -222,7 +241,14 @@ describe('invariances of the audit', () => {
       const a = group(weighted, g);
       const b = group(duplicated, g);
       expect(a.weight).toBe(b.count);
-      for (const m of ['selectionRate', 'truePositiveRate', 'falsePositiveRate', 'precision', 'accuracy', 'f1'] as const) {
+      for (const m of [
+        'selectionRate',
+        'truePositiveRate',
+        'falsePositiveRate',
+        'precision',
+        'accuracy',
+        'f1',
+      ] as const) {
         if (b[m] === null) expect(a[m]).toBeNull();
         else close(a[m], b[m] as number);
       }
@@ -333,7 +359,8 @@ describe('significance tests of the hand-computed audit', () => {
 
   it('runs the two-proportion z test of b against the reference a', async () => {
     // p_b = 2/4, p_a = 3/5, pooled 5/9; var = (5/9)(4/9)(1/4 + 1/5) = 1/9; z = (−1/10)/(1/3) = −0.3.
-    // p = 2Φ(−0.3) = 0.76417715562209466 (Φ(0.3) = 0.61791142218895256, standard normal table).
+    // p = 2Φ(−0.3) = 0.76417715562209466 (Φ(0.3) = 0.61791142218895256, standard normal table),
+    // written below to double precision.
     const r = await audit(base());
     const t = r.significance.tests.find(
       (x) => x.feature === 'g' && x.metric === 'selectionRate' && x.groups[0] === 'b',
@@ -341,28 +368,30 @@ describe('significance tests of the hand-computed audit', () => {
     expect(t?.test).toBe('twoProportionZ');
     expect(t?.groups).toEqual(['b', 'a']);
     close(t!.statistic, -0.3);
-    close(t!.pValue, 0.76417715562209466);
+    close(t!.pValue, 0.7641771556220947);
   });
 
   it('reports Holm-adjusted p-values that are at least the raw ones and equal to the Holm step-down', async () => {
     const r = await audit(base());
-    const tests = r.significance.tests;
     expect(r.significance.correction).toBe('holm');
-    expect(tests.length).toBeGreaterThan(5);
-    for (const t of tests) expect(t.adjustedPValue).toBeGreaterThanOrEqual(t.pValue);
-    // Holm (1979), written out: sort ascending, adj_(i) = max_{j ≤ i} min(1, (m − j + 1) p_(j)).
-    const m = tests.length;
-    const order = tests.map((_, i) => i).sort((i, j) => tests[i]!.pValue - tests[j]!.pValue || i - j);
-    const expected = new Array<number>(m);
-    let running = 0;
-    order.forEach((idx, k) => {
-      running = Math.max(running, Math.min(1, (m - k) * tests[idx]!.pValue));
-      expected[idx] = running;
+    expect(r.significance.tests.length).toBeGreaterThan(5);
+    expectHolm(r);
+  });
+
+  it('applies Holm across every test of a real audit whose p-values span 1e-100 to 1 (COMPAS)', async () => {
+    // On 12 rows almost every (m − j + 1)·p exceeds 1, so the step-down is checked on COMPAS too,
+    // where the raw p-values are spread out and most adjusted values are not clamped at 1.
+    const r = await audit({
+      data: resolve(import.meta.dirname, '../../examples/data/compas.csv'),
+      label: 'two_year_recid',
+      score: 'decile_score',
+      threshold: 5,
+      sensitive: ['race', 'sex'],
+      intersections: true,
     });
-    tests.forEach((t, i) => {
-      expect(t.adjustedPValue).toBe(expected[i]);
-      expect(t.significant).toBe(expected[i]! < r.significance.alpha);
-    });
+    const unclamped = r.significance.tests.filter((t) => t.adjustedPValue < 1);
+    expect(unclamped.length).toBeGreaterThan(20);
+    expectHolm(r);
   });
 
   it('leaves p-values unadjusted with correction none', async () => {

@@ -5,8 +5,40 @@
  * (`race: equalizedOddsDifference <= 0.1`) or to the overall metrics (`overall.accuracy >= 0.7`).
  * In doubt the gate is strict: a rule whose metric is undefined (null) fails, and says why.
  */
-import { ConfigError, type Issue } from '../../core/index.js';
-import type { AuditResult, PolicyResult, PolicyRuleResult } from '../../metrics/index.js';
+import { ConfigError, closest, type Issue } from '../../core/index.js';
+import {
+  type AuditResult,
+  BINARY_METRICS,
+  DISPARITY_NAMES,
+  type PolicyResult,
+  type PolicyRuleResult,
+  REGRESSION_METRICS,
+  SCORE_METRICS,
+} from '../../metrics/index.js';
+
+/**
+ * Every metric name a policy rule may use: the named disparities, the inequality indices and
+ * score/regression gaps the audit adds, and the per-group metrics (for `overall.<metric>`).
+ */
+export const POLICY_METRICS: ReadonlySet<string> = new Set<string>([
+  ...DISPARITY_NAMES,
+  'generalizedEntropyIndex',
+  'generalizedEntropyBetweenGroups',
+  'generalizedEntropyWithinGroups',
+  'theilIndex',
+  'theilBetweenGroups',
+  'theilWithinGroups',
+  'rocAucDifference',
+  'bpsnAucDifference',
+  'bnspAucDifference',
+  ...['meanPrediction', 'meanError', 'meanAbsoluteError', 'rootMeanSquaredError'].flatMap((m) => [
+    `${m}Difference`,
+    `${m}Ratio`,
+  ]),
+  ...BINARY_METRICS,
+  ...SCORE_METRICS,
+  ...REGRESSION_METRICS,
+]);
 
 export type PolicyOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -78,10 +110,11 @@ export function parsePolicy(input: unknown, knownMetrics?: ReadonlySet<string>):
       if (rule === null) return;
       const base = rule.metric.startsWith('overall.') ? rule.metric.slice('overall.'.length) : rule.metric;
       if (knownMetrics && !knownMetrics.has(base)) {
+        const near = closest(base, [...knownMetrics]);
         issues.push({
           code: 'unknown_metric',
           path: ['rules', i],
-          message: `Unknown metric "${rule.metric}" in rule "${rule.text}". Known: ${[...knownMetrics].slice(0, 12).join(', ')}, …`,
+          message: `Unknown metric "${rule.metric}" in rule "${rule.text}".${near ? ` Did you mean "${rule.metric.startsWith('overall.') ? 'overall.' : ''}${near}"?` : ` Known: ${[...knownMetrics].slice(0, 12).join(', ')}, …`}`,
         });
         return;
       }
@@ -118,6 +151,15 @@ function parseRule(
       threshold: Number(m[4]),
       includeIntersections: inter,
     };
+  }
+  // YAML reads `- race: equalizedOddsDifference <= 0.1` as the mapping { race: '…' }: a rule
+  // scoped to a feature.
+  if (typeof r === 'object' && r !== null && !Array.isArray(r)) {
+    const entries = Object.entries(r as Record<string, unknown>);
+    if (entries.length === 1 && typeof entries[0]![1] === 'string' && !('metric' in (r as object))) {
+      const [feature, text] = entries[0] as [string, string];
+      return parseRule(`${feature}: ${text}`, path, issues, inter);
+    }
   }
   if (typeof r === 'object' && r !== null) {
     const o = r as Record<string, unknown>;

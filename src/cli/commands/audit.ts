@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type Policy, parsePolicy } from '../../accountability/index.js';
+import { POLICY_METRICS, type Policy, parsePolicy } from '../../accountability/index.js';
 import { type AuditOptions, audit } from '../../audit.js';
 import { AequaError } from '../../core/index.js';
 import type { InputFormat, LoadOptions } from '../../data/io/index.js';
@@ -201,7 +201,7 @@ async function loadPolicy(path: string): Promise<Policy> {
       },
     );
   }
-  return parsePolicy(obj);
+  return parsePolicy(obj, POLICY_METRICS);
 }
 
 /** Turns the parsed flags into AuditOptions (validates usage, not data). */
@@ -314,7 +314,10 @@ export async function runAudit(argv: readonly string[], io: CliIo): Promise<numb
   const format =
     oneOf(stringFlag(values.format), ['table', 'json', 'markdown'] as const, 'format') ?? 'table';
   const opts = await auditOptionsFromFlags(values, positionals);
-  const bar = progressBar();
+  const bar = progressBar(
+    { write: io.stderr, isTTY: io.stderrIsTTY ?? false, columns: io.columns },
+    Boolean(io.env.CI),
+  );
   let result: AuditResult;
   try {
     result = await audit({ ...opts, onProgress: (p) => bar.update(p) });

@@ -10,11 +10,22 @@ export interface Progress {
   readonly total: number;
 }
 
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+export interface ProgressTarget {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  readonly columns?: number | undefined;
+}
+
+/** A bar on `target`; draws nothing unless it is a TTY and `ci` is false. */
+export function progressBar(
+  target: ProgressTarget,
+  ci = false,
+): {
   update(p: Progress): void;
   finish(): void;
 } {
-  const enabled = Boolean(stream.isTTY) && !process.env.CI;
+  const stream = target;
+  const enabled = stream.isTTY && !ci;
   let last = 0;
   let drawn = false;
   return {
