@@ -110,6 +110,23 @@ describe('auditCube', () => {
     expect(r.byFeature.g!.disparities.meanErrorDifference!.value).toBe(1.5);
   });
 
+  it('adds conditional disparities within strata of a control feature', () => {
+    // Stratum s: a selected 2/2, b 0/2; stratum t: a 0/1, b 1/3.
+    const m = fromArrays({
+      g: ['a', 'a', 'b', 'b', 'a', 'b', 'b', 'b'],
+      s: ['s', 's', 's', 's', 't', 't', 't', 't'],
+      y: [1, 0, 1, 0, 1, 0, 1, 0],
+      p: [1, 1, 0, 0, 0, 1, 0, 0],
+    });
+    const cube = memoryCube(m, { ...spec, dims: ['g', 's'] });
+    const r = auditCube(cube, { ...base, control: ['s'] });
+    const c = r.byFeature.g!.conditional!;
+    expect(c.control).toEqual(['s']);
+    expect(c.byStratum.s!.demographicParityDifference).toBe(1);
+    expect(c.byStratum.t!.demographicParityDifference).toBeCloseTo(1 / 3, 15);
+    expect(c.byStratum.s!.count + c.byStratum.t!.count).toBe(8);
+  });
+
   it('refuses an empty cube with AEQ_DATA_EMPTY', () => {
     const empty = fromArrays({ g: [null], y: [null], p: [null] });
     const cube = memoryCube(empty, { ...spec, dropMissing: true });
