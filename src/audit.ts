@@ -95,7 +95,7 @@ function asList(x: string | readonly string[] | undefined): readonly string[] | 
  * @example
  * const r = await audit({ data: 'examples/data/compas.csv', label: 'two_year_recid',
  *   score: 'decile_score', threshold: 5, sensitive: ['race'] });
- * r.byFeature.race.disparities.demographicParityDifference.value // ≈ 0.26
+ * r.byFeature.race.disparities.demographicParityDifference.value // 0.372 (Other vs African-American)
  */
 export async function audit(opts: AuditOptions): Promise<AuditResult> {
   validate(opts);
