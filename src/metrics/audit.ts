@@ -406,16 +406,10 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
         allConfusions.set(g, st.confusion);
         if (eligible.has(g)) confusions.set(g, st.confusion);
       }
-      disparities = { ...computeDisparities(confusions, { reference, convention, onUndefined: 'skip' }) };
-      // Inequality indices are over individuals: every group counts.
-      const dec = entropyDecomposition(allConfusions, config.generalizedEntropyAlpha);
-      disparities.generalizedEntropyIndex = { value: dec.total, metric: 'benefit', kind: 'index' };
-      disparities.generalizedEntropyBetweenGroups = { value: dec.between, metric: 'benefit', kind: 'index' };
-      disparities.generalizedEntropyWithinGroups = { value: dec.within, metric: 'benefit', kind: 'index' };
-      const th = entropyDecomposition(allConfusions, 1);
-      disparities.theilIndex = { value: th.total, metric: 'benefit', kind: 'index' };
-      disparities.theilBetweenGroups = { value: th.between, metric: 'benefit', kind: 'index' };
-      disparities.theilWithinGroups = { value: th.within, metric: 'benefit', kind: 'index' };
+      disparities = {
+        ...computeDisparities(confusions, { reference, convention, onUndefined: 'skip' }),
+        ...inequalityIndices(allConfusions, config.generalizedEntropyAlpha),
+      };
       if (hasScores) {
         for (const m of ['rocAuc', 'bpsnAuc', 'bnspAuc'] as const) {
           const gv = values.get(m);
@@ -594,6 +588,31 @@ export function auditCube(cube: StatsCube, config: AuditConfig): AuditResult {
   return result;
 }
 
+/**
+ * The generalized entropy index (α) and the Theil index with their between- and within-group
+ * parts. They are inequality over individuals, so every group counts, small ones included.
+ */
+function inequalityIndices(
+  groups: ReadonlyMap<string, Confusion>,
+  alpha: number,
+): Record<string, DisparityResult> {
+  const out: Record<string, DisparityResult> = {};
+  for (const [name, a] of [
+    ['generalizedEntropy', alpha],
+    ['theil', 1],
+  ] as const) {
+    const d = entropyDecomposition(groups, a);
+    out[name === 'theil' ? 'theilIndex' : 'generalizedEntropyIndex'] = {
+      value: d.total,
+      metric: 'benefit',
+      kind: 'index',
+    };
+    out[`${name}BetweenGroups`] = { value: d.between, metric: 'benefit', kind: 'index' };
+    out[`${name}WithinGroups`] = { value: d.within, metric: 'benefit', kind: 'index' };
+  }
+  return out;
+}
+
 function regressionDisparities(
   values: Map<string, Map<string, MetricValue>>,
   reference: string,
@@ -692,15 +711,8 @@ function addBootstrapIntervals(
         }
         const disp: Record<string, DisparityResult> = {
           ...computeDisparities(groups, { reference: refs.get(s.feature)!, convention, onUndefined: 'skip' }),
+          ...inequalityIndices(all, config.generalizedEntropyAlpha),
         };
-        const dec = entropyDecomposition(all, config.generalizedEntropyAlpha);
-        disp.generalizedEntropyIndex = { value: dec.total, metric: 'benefit', kind: 'index' };
-        disp.generalizedEntropyBetweenGroups = { value: dec.between, metric: 'benefit', kind: 'index' };
-        disp.generalizedEntropyWithinGroups = { value: dec.within, metric: 'benefit', kind: 'index' };
-        const th = entropyDecomposition(all, 1);
-        disp.theilIndex = { value: th.total, metric: 'benefit', kind: 'index' };
-        disp.theilBetweenGroups = { value: th.between, metric: 'benefit', kind: 'index' };
-        disp.theilWithinGroups = { value: th.within, metric: 'benefit', kind: 'index' };
         entry = { disp, groups };
         cache.set(s.feature, entry);
       }
