@@ -23,7 +23,11 @@ import {
   type Task,
 } from './metrics/index.js';
 
-/** A SQL source for pushdown: a PostgreSQL URL with a table or query. */
+/**
+ * A SQL source for pushdown: a PostgreSQL URL (`postgres://user@host/db`) or DuckDB
+ * (`duckdb:` in memory, e.g. for a query over Parquet files, or `duckdb:path/to/file.duckdb`),
+ * with a table or a query.
+ */
 export interface SqlSourceOptions {
   readonly url: string;
   readonly table?: string;
@@ -79,6 +83,10 @@ export interface AuditOptions {
   /** α of the generalized entropy index. @default 2 */
   readonly generalizedEntropyAlpha?: number;
   readonly onProgress?: (p: { label: string; done: number; total: number }) => void;
+}
+
+function isDuckDbUrl(url: string): boolean {
+  return url === 'duckdb' || url.startsWith('duckdb:');
 }
 
 function isTable(x: unknown): x is Table {
@@ -237,6 +245,33 @@ async function auditInner(opts: AuditOptions): Promise<AuditResult> {
       cube = memoryCube(table, { ...baseSpec, ...(positive ? { positive } : {}) });
       engine = 'memory';
     }
+  } else if (isDuckDbUrl(opts.data.url)) {
+    // duckdb: (in memory, for queries over files) or duckdb:path/to/db.duckdb (read-only).
+    const io = await import('./data/io/index.js');
+    const sql = opts.data;
+    const database = sql.url.slice('duckdb:'.length).replace(/^\/\//, '');
+    if (sql.query === undefined && sql.table === undefined)
+      throw new InvalidArgumentError(
+        'audit',
+        'data.query',
+        undefined,
+        'a query or a table for a DuckDB source',
+      );
+    const query =
+      sql.query ??
+      `SELECT * FROM ${sql
+        .table!.split('.')
+        .map((p) => `"${p.replaceAll('"', '""')}"`)
+        .join('.')}`;
+    const src = await io.openDuckDbQuery(query, database ? { database } : {});
+    try {
+      positive = task === 'binary' ? await positiveForSql(src, opts) : null;
+      cube = await sqlCube(src, { ...baseSpec, ...(positive ? { positive } : {}) });
+      source = src.description;
+    } finally {
+      await src.close();
+    }
+    engine = 'duckdb';
   } else {
     const { openPostgres } = await import('./data/io/index.js');
     const sql = opts.data;

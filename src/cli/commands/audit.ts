@@ -115,7 +115,11 @@ export const auditCommand: CommandSpec = {
       placeholder: 'ENGINE',
       default: 'memory',
     },
-    sql: { type: 'string', description: 'PostgreSQL connection string for pushdown', placeholder: 'URL' },
+    sql: {
+      type: 'string',
+      description: 'SQL source for pushdown: postgres://… or duckdb: / duckdb:FILE.duckdb',
+      placeholder: 'URL',
+    },
     table: { type: 'string', description: 'Table (with --sql)', placeholder: 'NAME' },
     query: { type: 'string', description: 'Query (with --sql)', placeholder: 'SQL' },
     'input-format': {

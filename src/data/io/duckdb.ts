@@ -661,3 +661,89 @@ export async function openTable(
 function sqlType(kind: ColumnKind): string {
   return kind === 'number' ? 'DOUBLE' : kind === 'boolean' ? 'BOOLEAN' : 'VARCHAR';
 }
+
+/**
+ * Opens the result of a DuckDB SQL query as a source, for pushdown over data DuckDB can reach
+ * itself: `SELECT * FROM read_parquet('part-*.parquet') WHERE year = 2024`, or a table of a
+ * DuckDB database file (`database`, opened read-only). Numeric columns become DOUBLE, booleans
+ * stay BOOLEAN, everything else is text.
+ * @throws {AEQ_SQL_CONNECTION} when the database cannot be opened or the query fails.
+ * @example const src = await openDuckDbQuery('SELECT 1 AS y'); await src.columns() // ['y']
+ */
+export async function openDuckDbQuery(
+  query: string,
+  opts: { database?: string; maxBytes?: number } = {},
+): Promise<DuckDbSource> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  let instance: DuckDBInstance;
+  try {
+    instance =
+      opts.database === undefined
+        ? await DuckDBInstance.create(':memory:')
+        : await DuckDBInstance.create(opts.database, { access_mode: 'READ_ONLY' });
+  } catch (e) {
+    throw new AequaError(
+      'AEQ_SQL_CONNECTION',
+      `Cannot open the DuckDB database "${opts.database}": ${firstLine(e)}`,
+      {
+        cause: e,
+        hint: 'Check the path of the database file.',
+      },
+    );
+  }
+  const conn = await instance.connect();
+  try {
+    let described: { name: string; type: string }[];
+    try {
+      const d = await conn.runAndReadAll(`DESCRIBE SELECT * FROM (${query}) AS q`);
+      described = d
+        .getRowObjectsJS()
+        .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    } catch (e) {
+      throw new AequaError('AEQ_SQL_CONNECTION', `The DuckDB query failed: ${firstLine(e)}`, {
+        cause: e,
+        hint: 'Run the query in DuckDB to check it; quote identifiers with double quotes.',
+      });
+    }
+    const kinds = described.map((c) => ({ name: c.name, kind: duckKind(c.type) }));
+    const select = kinds
+      .map(({ name, kind }) => `CAST(${quoteIdent(name)} AS ${sqlType(kind)}) AS ${quoteIdent(name)}`)
+      .join(', ');
+    // A temporary view: it lives in the temp catalog, so a read-only database works too.
+    await conn.run(`CREATE TEMP VIEW ${DATA} AS SELECT ${select} FROM (${query}) AS q`);
+    const counts = await conn.runAndReadAll(
+      `SELECT count(*) AS n, ${kinds.map(({ name }, i) => `count(${quoteIdent(name)}) AS c${i}`).join(', ')} FROM ${DATA}`,
+    );
+    const row = counts.getRowObjectsJS()[0]!;
+    const n = Number(row.n);
+    const schema: Schema = {
+      columns: kinds.map(({ name, kind }, i) => ({ name, kind, nullCount: n - Number(row[`c${i}`]) })),
+    };
+    return new DuckDbSource({
+      instance,
+      conn,
+      description: opts.database ? `${opts.database} (query)` : 'DuckDB query',
+      schema,
+      nrows: n,
+      size: 0,
+      maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+      memory: null,
+    });
+  } catch (e) {
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+}
+
+function duckKind(type: string): ColumnKind {
+  const t = type.toUpperCase();
+  if (t === 'BOOLEAN') return 'boolean';
+  if (
+    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/.test(
+      t,
+    )
+  )
+    return 'number';
+  return 'category';
+}

@@ -6,7 +6,7 @@
  */
 export { cleanText, readArrow } from './arrow.js';
 export { csvField, formatCsv } from './csv.js';
-export { DuckDbSource, openSource, openTable, quoteIdent, quoteLiteral } from './duckdb.js';
+export { DuckDbSource, openDuckDbQuery, openSource, openTable, quoteIdent, quoteLiteral } from './duckdb.js';
 export {
   type ContentKind,
   contentKind,
