@@ -73,3 +73,21 @@ describe('encodeModel', () => {
     expect(Math.abs(p[1]! - Math.E / (1 + Math.E))).toBeLessThan(1e-6);
   });
 });
+
+describe('readMetadata', () => {
+  it('reads back the metadata the encoder wrote', async () => {
+    const { readMetadata } = await import('./proto.js');
+    const bytes = encodeModel({
+      producerVersion: 't',
+      opsets: [{ domain: '', version: 17 }],
+      metadata: { 'aequa.features': 'a,b', note: 'é ✓' },
+      graph: { name: 'g', nodes: [{ op: 'Identity', inputs: ['X'], outputs: ['Y'] }], initializers: [], inputs: [{ name: 'X', type: 'double', shape: ['N', 2] }], outputs: [{ name: 'Y', type: 'double', shape: ['N', 2] }] },
+    });
+    expect(readMetadata(bytes)).toEqual({ 'aequa.features': 'a,b', note: 'é ✓' });
+  });
+
+  it('rejects bytes that are not a protobuf message', async () => {
+    const { readMetadata } = await import('./proto.js');
+    expect(() => readMetadata(new Uint8Array([0x0a, 0xff]))).toThrow(RangeError);
+  });
+});

@@ -247,3 +247,66 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
     m.message(14, new Message().string(1, k).string(2, v));
   return m.finish();
 }
+
+/** Reads a varint at `pos`; returns [value, next position]. */
+function readVarint(b: Uint8Array, pos: number): [number, number] {
+  let x = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= b.length) throw new RangeError('truncated varint');
+    const byte = b[pos++]!;
+    x |= BigInt(byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return [Number(x), pos];
+    shift += 7n;
+    if (shift > 70n) throw new RangeError('varint too long');
+  }
+}
+
+/** Iterates the top-level fields of a protobuf message: [field, wire type, payload or value]. */
+function* fields(b: Uint8Array): Generator<[number, number, Uint8Array | number]> {
+  let pos = 0;
+  while (pos < b.length) {
+    const [key, p1] = readVarint(b, pos);
+    pos = p1;
+    const field = key >>> 3;
+    const wire = key & 7;
+    if (wire === 0) {
+      const [v, p2] = readVarint(b, pos);
+      pos = p2;
+      yield [field, wire, v];
+    } else if (wire === 2) {
+      const [len, p2] = readVarint(b, pos);
+      if (p2 + len > b.length) throw new RangeError('truncated field');
+      yield [field, wire, b.subarray(p2, p2 + len)];
+      pos = p2 + len;
+    } else if (wire === 1) {
+      pos += 8;
+    } else if (wire === 5) {
+      pos += 4;
+    } else {
+      throw new RangeError(`unsupported wire type ${wire}`);
+    }
+  }
+}
+
+/**
+ * Reads the `metadata_props` (ModelProto field 14) of an ONNX file: the key/value strings our
+ * exporter writes (features, preprocessing, classes), or any producer's.
+ * @throws RangeError when the bytes are not a protobuf message.
+ */
+export function readMetadata(model: Uint8Array): Record<string, string> {
+  const dec = new TextDecoder();
+  const out: Record<string, string> = {};
+  for (const [field, wire, payload] of fields(model)) {
+    if (field !== 14 || wire !== 2) continue;
+    let key = '';
+    let value = '';
+    for (const [f, w, p] of fields(payload as Uint8Array)) {
+      if (w !== 2) continue;
+      if (f === 1) key = dec.decode(p as Uint8Array);
+      else if (f === 2) value = dec.decode(p as Uint8Array);
+    }
+    out[key] = value;
+  }
+  return out;
+}
