@@ -67,6 +67,19 @@ export const ERROR_CODES = {
     meaning: 'A configuration object or file is invalid.',
     howToFix: 'Fix the entries listed in the message.',
   },
+  AEQ_MODEL_OUTPUT: {
+    meaning: 'A model returned something other than one finite number (or probability) per row.',
+    howToFix: 'Make the model return an array with one probability per row, in row order.',
+  },
+  AEQ_MODEL_CONNECTION: {
+    meaning: 'A model endpoint could not be reached, timed out, or answered with an error after all retries.',
+    howToFix: 'Check the URL, that the service is running, and the timeout and retry options.',
+  },
+  AEQ_MODEL_LOAD: {
+    meaning: 'A model file, folder or module could not be loaded.',
+    howToFix:
+      'Check the path and that the file is a model of the kind its name says (.json, .onnx, a folder, a .js/.mjs module).',
+  },
   AEQ_CLI_USAGE: {
     meaning: 'The command line is not valid.',
     howToFix: 'Run `aequa --help` or `aequa <command> --help` for the options.',
