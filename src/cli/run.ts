@@ -7,6 +7,8 @@
 import { createRequire } from 'node:module';
 import { closest, ERROR_CODES, isAequaError, setLogger } from '../core/index.js';
 import { auditCommand, runAudit } from './commands/audit.js';
+import { predictCommand, runPredict } from './commands/predict.js';
+import { runTrain, trainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
 
 const COMMANDS: Record<
@@ -14,6 +16,8 @@ const COMMANDS: Record<
   { summary: string; run: (argv: readonly string[], io: CliIo) => Promise<number> }
 > = {
   audit: { summary: auditCommand.summary, run: runAudit },
+  train: { summary: trainCommand.summary, run: runTrain },
+  predict: { summary: predictCommand.summary, run: runPredict },
 };
 
 export function version(): string {

@@ -80,6 +80,15 @@ export const ERROR_CODES = {
     howToFix:
       'Check the path and that the file is a model of the kind its name says (.json, .onnx, a folder, a .js/.mjs module).',
   },
+  AEQ_MODEL_FORMAT: {
+    meaning: 'A model file is not a valid aequa model file, or is from a newer format version.',
+    howToFix: 'Re-save the model with this version of aequa, or upgrade aequa.',
+  },
+  AEQ_MODEL_FEATURES: {
+    meaning: 'The data lacks columns the model was trained on.',
+    howToFix:
+      'Rename or add the missing columns listed in the message (extra columns are listed to spot renames).',
+  },
   AEQ_CLI_USAGE: {
     meaning: 'The command line is not valid.',
     howToFix: 'Run `aequa --help` or `aequa <command> --help` for the options.',

@@ -13,6 +13,7 @@ export const WARNING_CODES = {
     'The label column has more than two values; all but the positive ones count as negative.',
   AEQ_W_DUPLICATE_COLUMN: 'The header repeats a column name; the later copies were renamed.',
   AEQ_W_SCORE_BINNED: 'A score column has too many distinct values for exact AUC in SQL; scores were binned.',
+  AEQ_W_NOT_CONVERGED: 'A model fit stopped at its iteration limit before meeting its convergence tolerance.',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

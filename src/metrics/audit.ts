@@ -682,8 +682,7 @@ function addBootstrapIntervals(
   for (const set of sets) {
     const f = set.join('&');
     const fr = byFeature[f]!;
-    for (const [d, v] of Object.entries(fr.disparities))
-      slots.push({ feature: f, kind: 'disparity', name: d });
+    for (const d of Object.keys(fr.disparities)) slots.push({ feature: f, kind: 'disparity', name: d });
     if (config.ciMethod === 'bootstrap') {
       for (const g of Object.keys(fr.groups))
         for (const m of Object.keys(RATE_PARTS)) slots.push({ feature: f, kind: 'group', name: m, group: g });

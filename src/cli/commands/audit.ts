@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { POLICY_METRICS, type Policy, parsePolicy } from '../../accountability/index.js';
 import { type AuditOptions, audit } from '../../audit.js';
 import { AequaError } from '../../core/index.js';
-import type { InputFormat, LoadOptions } from '../../data/io/index.js';
 import type { AuditResult, ConventionName, Task } from '../../metrics/index.js';
 import { renderHtml, renderJson, renderMarkdown } from '../../report/index.js';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { progressBar } from '../render/progress.js';
 import { renderTerminal } from '../render/table.js';
 
@@ -122,33 +122,7 @@ export const auditCommand: CommandSpec = {
     },
     table: { type: 'string', description: 'Table (with --sql)', placeholder: 'NAME' },
     query: { type: 'string', description: 'Query (with --sql)', placeholder: 'SQL' },
-    'input-format': {
-      type: 'string',
-      description: 'csv | tsv | parquet | json | jsonl | arrow (default: from extension)',
-      placeholder: 'FMT',
-    },
-    header: {
-      type: 'boolean',
-      description: 'The file has a header row; --no-header when it has none (name columns with --columns)',
-    },
-    columns: {
-      type: 'string',
-      description: 'Column names for a file without a header, comma-separated',
-      placeholder: 'NAMES',
-    },
-    skip: { type: 'string', description: 'Skip this many leading lines', placeholder: 'N' },
-    delimiter: { type: 'string', description: 'Field delimiter (default: sniffed)', placeholder: 'CHAR' },
-    na: {
-      type: 'string',
-      multiple: true,
-      description: "Extra missing-value marker, e.g. '?'",
-      placeholder: 'TEXT',
-    },
-    trim: {
-      type: 'boolean',
-      description: 'Trim spaces around text values; --no-trim keeps them',
-      default: true,
-    },
+    ...LOAD_OPTIONS,
     policy: {
       type: 'string',
       description: 'Policy file (YAML or JSON); exit 1 when a rule fails',
@@ -242,21 +216,7 @@ export async function auditOptionsFromFlags(
     if (eq <= 0) throw usageError(`--reference must be FEATURE=VALUE, e.g. race=Caucasian; got "${r}".`, cmd);
     reference[r.slice(0, eq).trim()] = r.slice(eq + 1).trim();
   }
-  const load: LoadOptions = {
-    ...(stringFlag(v['input-format']) ? { format: stringFlag(v['input-format']) as InputFormat } : {}),
-    ...(v.header === false ? { header: false } : {}),
-    ...(stringFlag(v.columns) ? { columns: listFlag(v.columns) } : {}),
-    ...(v.skip !== undefined
-      ? {
-          skip: numberFlag(v.skip, 'skip', cmd, (x) =>
-            Number.isInteger(x) && x >= 0 ? null : 'must be a non-negative integer',
-          )!,
-        }
-      : {}),
-    ...(stringFlag(v.delimiter) ? { delimiter: stringFlag(v.delimiter)! } : {}),
-    ...(multiFlag(v.na).length ? { na: multiFlag(v.na) } : {}),
-    ...(v.trim === false ? { trim: false } : {}),
-  };
+  const load = loadOptionsFromFlags(v, cmd);
   const policyPath = stringFlag(v.policy);
   const prediction = stringFlag(v.prediction);
   const score = stringFlag(v.score);

@@ -81,7 +81,13 @@ describe('readMetadata', () => {
       producerVersion: 't',
       opsets: [{ domain: '', version: 17 }],
       metadata: { 'aequa.features': 'a,b', note: 'é ✓' },
-      graph: { name: 'g', nodes: [{ op: 'Identity', inputs: ['X'], outputs: ['Y'] }], initializers: [], inputs: [{ name: 'X', type: 'double', shape: ['N', 2] }], outputs: [{ name: 'Y', type: 'double', shape: ['N', 2] }] },
+      graph: {
+        name: 'g',
+        nodes: [{ op: 'Identity', inputs: ['X'], outputs: ['Y'] }],
+        initializers: [],
+        inputs: [{ name: 'X', type: 'double', shape: ['N', 2] }],
+        outputs: [{ name: 'Y', type: 'double', shape: ['N', 2] }],
+      },
     });
     expect(readMetadata(bytes)).toEqual({ 'aequa.features': 'a,b', note: 'é ✓' });
   });

@@ -235,7 +235,9 @@ function node(n: NodeSpec, i: number): Message {
  */
 export function encodeModel(spec: ModelSpec): Uint8Array {
   const g = new Message();
-  spec.graph.nodes.forEach((n, i) => g.message(1, node(n, i)));
+  spec.graph.nodes.forEach((n, i) => {
+    g.message(1, node(n, i));
+  });
   g.string(2, spec.graph.name);
   for (const t of spec.graph.initializers) g.message(5, tensor(t));
   for (const v of spec.graph.inputs) g.message(11, valueInfo(v));
