@@ -32,6 +32,10 @@ export const ERROR_CODES = {
     howToFix:
       'Pass --positive VALUE to map one value to positive and all others to negative, or audit as multiclass.',
   },
+  AEQ_DATA_CONSTANT_TARGET: {
+    meaning: 'The target (label) column has a single value, so no model can be learned from it.',
+    howToFix: 'Check the label column and any filters; a classifier needs at least two classes.',
+  },
   AEQ_DATA_TYPE: {
     meaning: 'A column has the wrong type for its role (for example text in a score column).',
     howToFix: 'Choose a numeric column for scores, weights and regression targets, or override the schema.',

@@ -93,6 +93,15 @@ export function prepareFitData(table: Table, target: string, opts: PrepareFitOpt
         );
   } else {
     const values = distinctValues(targetCol);
+    if (values.length < 2)
+      throw new AequaError(
+        'AEQ_DATA_CONSTANT_TARGET',
+        `The target column "${target}"${where(table)} has a single value (${values.map((v) => JSON.stringify(v)).join(', ') || 'none'}), so there is nothing to learn.`,
+        {
+          hint: 'Check the label column and any filters; a classifier needs at least two classes.',
+          details: { column: target },
+        },
+      );
     if (values.length <= 2 || opts.positive !== undefined) {
       task = 'binary';
       const pv = choosePositive(targetCol, values, target, opts.positive);
@@ -104,6 +113,19 @@ export function prepareFitData(table: Table, target: string, opts: PrepareFitOpt
       y = classCodes(targetCol, values);
     }
   }
+  const empty = features.filter((f) => {
+    const c = table.column(f, 'a feature');
+    return c.valid !== null && c.valid.count() === 0;
+  });
+  if (empty.length > 0)
+    throw new AequaError(
+      'AEQ_DATA_MISSING_VALUES',
+      `Feature column${empty.length > 1 ? 's' : ''} ${empty.map((f) => `"${f}"`).join(', ')}${where(table)} ${empty.length > 1 ? 'have' : 'has'} no values at all.`,
+      {
+        hint: `Leave ${empty.length > 1 ? 'them' : 'it'} out (--exclude ${empty.join(',')}), or check the missing-value markers (--na).`,
+        details: { columns: empty },
+      },
+    );
   const preprocessor = fitPreprocessor(table, features, { ...opts.preprocess, weights });
   const x = preprocessor.transform(table);
   const weightSum = fsum(weights);

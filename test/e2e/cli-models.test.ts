@@ -172,6 +172,29 @@ describe('aequa train / predict', () => {
       ],
       [['predict', join(dir, 'nope.json'), GERMAN, '--out', join(dir, 'x.csv')], 'AEQ_MODEL_LOAD'],
     ];
+    const constant = join(dir, 'const.csv');
+    writeFileSync(constant, 'a,b,y\n1,x,1\n2,y,1\n3,x,1\n');
+    const allMissing = join(dir, 'allmiss.csv');
+    writeFileSync(allMissing, 'a,b,y\n,x,1\n,y,0\n,x,1\n');
+    const numeric = join(dir, 'ok.csv');
+    writeFileSync(numeric, 'a,b,y\n1,x,1\n2,y,0\n3,x,1\n4,y,0\n');
+    const text = join(dir, 'text.csv');
+    writeFileSync(text, 'a,b,y\n1,x,1\nfoo,y,0\n');
+    expect(
+      (await cli(['train', numeric, '--label', 'y', '--validation', '0', '--out', join(dir, 'ok.json')]))
+        .code,
+    ).toBe(0);
+    cases.push(
+      [
+        ['train', constant, '--label', 'y', '--validation', '0', '--out', join(dir, 'x.json')],
+        'AEQ_DATA_CONSTANT_TARGET',
+      ],
+      [
+        ['train', allMissing, '--label', 'y', '--validation', '0', '--out', join(dir, 'x.json')],
+        'AEQ_DATA_MISSING_VALUES',
+      ],
+      [['predict', join(dir, 'ok.json'), text, '--out', join(dir, 'x.csv')], 'AEQ_DATA_TYPE'],
+    );
     for (const [argv, code] of cases) {
       const r = await cli(argv);
       expect([argv[0], r.code]).toEqual([argv[0], 2]);
