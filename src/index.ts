@@ -8,3 +8,4 @@ export { type AuditOptions, audit, type SqlSourceOptions } from './audit.js';
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './models/index.js';
