@@ -619,9 +619,16 @@ class FittedGbdt implements GbdtModel {
 
   rawScoreEncoded(x: Matrix): Float64Array {
     const out = new Float64Array(x.rows).fill(this.baseScore);
-    for (const t of this.trees) {
-      const value = t.value;
-      for (let i = 0; i < x.rows; i++) out[i] = out[i]! + value[leafIndex(t, x, i)]!;
+    // Rows outer, trees inner: the trees stay in cache while each (wide, one-hot) row is read
+    // once; the other order streams the whole matrix once per tree (about 5× slower on 1M rows).
+    const trees = this.trees;
+    for (let i = 0; i < x.rows; i++) {
+      let s = out[i]!;
+      for (let j = 0; j < trees.length; j++) {
+        const t = trees[j]!;
+        s += t.value[leafIndex(t, x, i)]!;
+      }
+      out[i] = s;
     }
     return out;
   }
