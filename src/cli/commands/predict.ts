@@ -22,7 +22,7 @@ import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 export const predictCommand: CommandSpec = {
   name: 'predict',
   summary:
-    'Score a data file with a model (model.json, model.onnx, an http(s):// endpoint or a JS module) and write predictions.',
+    'Score a data file with a model (model.json, model.onnx, an http(s):// endpoint, a JS module or a transformers.js folder) and write predictions.',
   usage: 'aequa predict <model> <data file> --out predictions.csv [--threshold 0.5]',
   options: {
     out: {
@@ -41,6 +41,11 @@ export const predictCommand: CommandSpec = {
       multiple: true,
       description: 'Input columns, in order (for ONNX files not made by aequa, endpoints, modules)',
       placeholder: 'COLS',
+    },
+    'text-column': {
+      type: 'string',
+      description: 'Column holding the text (for a transformers.js model folder)',
+      placeholder: 'COL',
     },
     'score-column': {
       type: 'string',
@@ -107,7 +112,11 @@ export async function runPredict(argv: readonly string[], io: CliIo): Promise<nu
   const threshold = numberFlag(values.threshold, 'threshold', cmd) ?? 0.5;
   const features = listFlag(values.features);
   const { loadAnyModel } = await import('../../models/adapters/index.js');
-  const model = await loadAnyModel(positionals[0]!, features.length ? { features } : {});
+  const textColumn = stringFlag(values['text-column']);
+  const model = await loadAnyModel(positionals[0]!, {
+    ...(features.length ? { features } : {}),
+    ...(textColumn ? { textColumn } : {}),
+  });
   const { loadTable, formatCsv } = await import('../../data/io/index.js');
   const table = await loadTable(positionals[1]!, loadOptionsFromFlags(values, cmd));
   const p = await model.predictProba(table);

@@ -10,20 +10,24 @@ import { loadModelJSON } from '../persist.js';
 import { loadFunctionModel } from './function.js';
 import { httpModel } from './http.js';
 import { loadOnnxModel } from './onnx.js';
+import { loadTransformersModel } from './transformers.js';
 
 export * from './function.js';
 export * from './http.js';
 export * from './onnx.js';
 export * from './rows.js';
+export * from './transformers.js';
 
 /**
  * Loads a model from what the CLI's `--model` names: a built-in model JSON file, an `.onnx`
- * file, an `http(s)://` URL, or a `.js`/`.mjs` module exporting `predictProba(rows)`.
- * @throws {AEQ_MODEL_LOAD} when the path does not exist or is none of those.
+ * file, an `http(s)://` URL, a `.js`/`.mjs` module exporting `predictProba(rows)`, or a
+ * transformers.js model folder (text classification over `textColumn`).
+ * @throws {AEQ_MODEL_LOAD} when the path does not exist or is none of those, or a folder is given
+ *   without `textColumn` (a single `features` entry is taken as the text column).
  */
 export async function loadAnyModel(
   spec: string,
-  opts: { features?: readonly string[] } = {},
+  opts: { features?: readonly string[]; textColumn?: string } = {},
 ): Promise<Model> {
   if (/^https?:\/\//.test(spec)) {
     if (!opts.features?.length)
@@ -46,14 +50,16 @@ export async function loadAnyModel(
     });
   }
   const lower = spec.toLowerCase();
-  if (info.isDirectory())
-    throw new AequaError(
-      'AEQ_MODEL_LOAD',
-      `"${spec}" is a folder; transformers.js model folders are not supported yet.`,
-      {
-        hint: 'Export the model to ONNX, or serve it behind an http(s) endpoint.',
-      },
-    );
+  if (info.isDirectory()) {
+    const textColumn = opts.textColumn ?? (opts.features?.length === 1 ? opts.features[0] : undefined);
+    if (!textColumn)
+      throw new AequaError(
+        'AEQ_MODEL_LOAD',
+        `"${spec}" is a transformers.js model folder, but no text column was named for it to read.`,
+        { hint: 'Pass the column holding the text (--text-column NAME).' },
+      );
+    return loadTransformersModel(spec, { textColumn });
+  }
   if (lower.endsWith('.onnx')) return loadOnnxModel(spec, opts.features ? { features: opts.features } : {});
   if (lower.endsWith('.js') || lower.endsWith('.mjs') || lower.endsWith('.cjs'))
     return loadFunctionModel(spec, opts.features ? { features: opts.features } : {});
