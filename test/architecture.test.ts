@@ -34,6 +34,7 @@ const NODE_ONLY_PACKAGES = [
   '@duckdb/node-api',
   'pg',
   'onnxruntime-node',
+  '@huggingface/transformers',
   'better-sqlite3',
   'playwright-core',
 ];
