@@ -143,3 +143,18 @@ describe('httpModel', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('loadFunctionModel with TypeScript', () => {
+  it('transpiles a .ts module (types and all) and leaves no temporary file behind', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'aequa-ts-'));
+    const file = join(dir, 'model.ts');
+    writeFileSync(
+      file,
+      "interface Row { age: number | null }\nexport const features: string[] = ['age'];\nexport function predictProba(rows: Row[]): number[] {\n  return rows.map((r) => ((r.age ?? 0) > 40 ? 0.8 : 0.1));\n}\n",
+    );
+    const m = await loadFunctionModel(file);
+    expect([...(await m.predictProba(table))]).toEqual([0.1, 0.8, 0.1, 0.1]);
+    expect(readdirSync(dir)).toEqual(['model.ts']);
+  });
+});

@@ -4,6 +4,9 @@
  * are plain objects keyed by column name, the result an array (or a Promise of one) of
  * probabilities. The quickest way to audit a model a JS team already serves.
  */
+import { randomBytes } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AequaError } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
@@ -64,14 +67,17 @@ export async function loadFunctionModel(
 ): Promise<Model> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = /\.(c|m)?ts$/i.test(path)
+      ? await importTypeScript(path)
+      : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (e) {
+    if ((e as { code?: string }).code === 'AEQ_MODEL_LOAD') throw e;
     throw new AequaError(
       'AEQ_MODEL_LOAD',
       `Cannot import the model module "${path}": ${(e as Error).message.split('\n')[0]}`,
       {
         cause: e,
-        hint: 'Give a .js or .mjs module that exports predictProba(rows).',
+        hint: 'Give a .js, .mjs or .ts module that exports predictProba(rows).',
       },
     );
   }
@@ -96,4 +102,42 @@ export async function loadFunctionModel(
     ...(opts.task ? { task: opts.task } : {}),
     name: `predictProba in ${path}`,
   });
+}
+
+/**
+ * Imports a TypeScript module: Node 20 cannot strip types, so the file is transpiled with the
+ * `typescript` package (the user's, when installed) to a temporary `.mjs` beside it, so that its
+ * relative imports resolve as written, imported, and removed.
+ * @throws {AEQ_MODEL_LOAD} when `typescript` is not installed.
+ */
+async function importTypeScript(path: string): Promise<Record<string, unknown>> {
+  let ts: typeof import('typescript');
+  try {
+    ts = ((await import('typescript')) as { default: typeof import('typescript') }).default;
+  } catch (e) {
+    throw new AequaError(
+      'AEQ_MODEL_LOAD',
+      `Loading the TypeScript module "${path}" needs the typescript package, which is not installed.`,
+      {
+        cause: e,
+        hint: 'Install typescript (npm i -D typescript), or compile the module to .js/.mjs first.',
+      },
+    );
+  }
+  const source = await readFile(path, 'utf8');
+  const out = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: false,
+    },
+    fileName: basename(path),
+  }).outputText;
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.mjs`);
+  await writeFile(tmp, out);
+  try {
+    return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }

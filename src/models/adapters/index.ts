@@ -61,7 +61,7 @@ export async function loadAnyModel(
     return loadTransformersModel(spec, { textColumn });
   }
   if (lower.endsWith('.onnx')) return loadOnnxModel(spec, opts.features ? { features: opts.features } : {});
-  if (lower.endsWith('.js') || lower.endsWith('.mjs') || lower.endsWith('.cjs'))
+  if (/\.(c|m)?(j|t)s$/.test(lower))
     return loadFunctionModel(spec, opts.features ? { features: opts.features } : {});
   if (lower.endsWith('.json')) return loadModelJSON(await readFile(spec, 'utf8'));
   throw new AequaError('AEQ_MODEL_LOAD', `Cannot tell what kind of model "${spec}" is from its name.`, {
