@@ -20,7 +20,6 @@ const features = train.names.filter((n) => n !== 'income');
 const y = toBinary(test.column('income'), ['>50K']).values;
 
 // 1M rows to score: the test table repeated.
-const reps = Math.ceil(1_000_000 / test.nrows);
 const idx = new Uint32Array(1_000_000);
 for (let i = 0; i < idx.length; i++) idx[i] = i % test.nrows;
 const big = test.take(idx);
@@ -67,4 +66,3 @@ for (const [name, make] of learners) {
   });
 }
 console.table(rows);
-void reps;

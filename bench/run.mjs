@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createTable, seededRng } from '../dist/index.js';
-import { auditCube, bootstrapCube, memoryCube, sqlCube } from '../dist/metrics/index.js';
+import { bootstrapCube, memoryCube, sqlCube } from '../dist/metrics/index.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -150,4 +150,3 @@ for (const n of SIZES) {
 }
 
 console.table(rows);
-void auditCube;

@@ -4,7 +4,6 @@
  * fits a built-in learner on a seeded, stratified training split, prints validation metrics and
  * writes the model (and, with --onnx, an ONNX export). No learning logic here.
  */
-import { join } from 'node:path';
 import { seededRng } from '../../core/index.js';
 import { type Table, toBinary } from '../../data/index.js';
 import { rocAuc, scoreHistogram } from '../../metrics/index.js';
@@ -269,6 +268,5 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     lines.push(`model written to ${out}${onnxPath ? ` and ${onnxPath}` : ''}`);
     io.stdout(`${lines.join('\n')}\n`);
   }
-  void join;
   return 0;
 }
