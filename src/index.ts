@@ -5,7 +5,9 @@
 
 export * from './accountability/index.js';
 export { type AuditOptions, audit, type SqlSourceOptions } from './audit.js';
+export * from './bias/index.js';
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './mitigation/index.js';
 export * from './models/index.js';

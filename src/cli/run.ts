@@ -7,6 +7,9 @@
 import { createRequire } from 'node:module';
 import { closest, ERROR_CODES, isAequaError, setLogger } from '../core/index.js';
 import { auditCommand, runAudit } from './commands/audit.js';
+import { dataBiasCommand, runDataBias } from './commands/data-bias.js';
+import { ledgerCommand, runLedger } from './commands/ledger.js';
+import { mitigateCommand, runMitigate } from './commands/mitigate.js';
 import { predictCommand, runPredict } from './commands/predict.js';
 import { runTrain, trainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
@@ -18,6 +21,9 @@ const COMMANDS: Record<
   audit: { summary: auditCommand.summary, run: runAudit },
   train: { summary: trainCommand.summary, run: runTrain },
   predict: { summary: predictCommand.summary, run: runPredict },
+  'data-bias': { summary: dataBiasCommand.summary, run: runDataBias },
+  mitigate: { summary: mitigateCommand.summary, run: runMitigate },
+  ledger: { summary: ledgerCommand.summary, run: runLedger },
 };
 
 export function version(): string {

@@ -40,6 +40,11 @@ export const ERROR_CODES = {
     meaning: 'A column has the wrong type for its role (for example text in a score column).',
     howToFix: 'Choose a numeric column for scores, weights and regression targets, or override the schema.',
   },
+  AEQ_DATA_SINGLE_GROUP: {
+    meaning: 'A sensitive column has a single group, so there is nothing to compare or rebalance.',
+    howToFix:
+      'Choose a sensitive column with at least two values, or check the filters that produced the data.',
+  },
   AEQ_DATA_EMPTY: {
     meaning: 'The data has no rows (after filtering or dropping missing values).',
     howToFix: 'Check the file and the filters; an audit needs at least one row.',
@@ -92,6 +97,66 @@ export const ERROR_CODES = {
     meaning: 'The data lacks columns the model was trained on.',
     howToFix:
       'Rename or add the missing columns listed in the message (extra columns are listed to spot renames).',
+  },
+  AEQ_MITIGATION_SINGLE_GROUP: {
+    meaning:
+      'The sensitive attribute given to a mitigation method has fewer than two groups (or a group lacks the rows a constraint needs).',
+    howToFix:
+      'Choose a sensitive column with at least two groups, each with positive and negative labels where the constraint conditions on the label.',
+  },
+  AEQ_MITIGATION_WEIGHTS_IGNORED: {
+    meaning:
+      'A reduction (exponentiated gradient, grid search) was given a learner that ignores sample weights.',
+    howToFix:
+      'Use a learner that honours sampleWeight (logistic, tree, gbdt, mlp, linear), or a post-processing method.',
+  },
+  AEQ_MITIGATION_INFEASIBLE: {
+    meaning:
+      'The fairness constraint could not be met within its slack; the best reachable disparity is reported.',
+    howToFix:
+      'Raise --eps to at least the reported best disparity, raise --max-iter, or try another learner or method.',
+  },
+  AEQ_LEDGER_NOT_FOUND: {
+    meaning: 'There is no ledger in the project folder (.aequa/ledger), or an entry index is past its end.',
+    howToFix: 'Run `aequa ledger init` in the project folder first, or check the folder and the index.',
+  },
+  AEQ_LEDGER_EXISTS: {
+    meaning: 'A ledger already exists where `aequa ledger init` was asked to create one.',
+    howToFix: 'Use the existing ledger; a ledger is never re-initialised over its history.',
+  },
+  AEQ_LEDGER_VERSION: {
+    meaning: 'The ledger was written by a newer version of aequa (an unknown format version).',
+    howToFix: 'Upgrade aequa to read this ledger.',
+  },
+  AEQ_LEDGER_KEY: {
+    meaning: 'The ledger signing key is missing, unreadable, or does not match the public key on record.',
+    howToFix: 'Restore .aequa/ledger/private.key from your backup (keep it at mode 0600).',
+  },
+  AEQ_LEDGER_LOCKED: {
+    meaning: 'Another live process holds the ledger write lock.',
+    howToFix: 'Wait for the other aequa process to finish; a lock left by a dead process is taken over.',
+  },
+  AEQ_LEDGER_CORRUPT: {
+    meaning: 'A ledger entry or checkpoint fails verification: altered, reordered, dropped or inserted.',
+    howToFix:
+      'Treat the ledger as tampered with from the entry named in the message; restore it from a copy you trust.',
+  },
+  AEQ_LEDGER_ROOT_MISMATCH: {
+    meaning: 'A Merkle proof or checkpoint leads to a root hash other than the expected one.',
+    howToFix: 'The proof, the leaf or the root is wrong: fetch them again from the ledger and compare.',
+  },
+  AEQ_LEDGER_PROOF_INVALID: {
+    meaning:
+      'A Merkle proof has the wrong shape for its tree sizes or indices (too short, too long, out of range).',
+    howToFix: 'Check the leaf index and tree sizes the proof was made for, and regenerate it.',
+  },
+  AEQ_LEDGER_CHECKPOINT_INVALID: {
+    meaning: 'A checkpoint (signed note) is malformed or its signature does not verify under the key.',
+    howToFix: 'Check that the checkpoint text is complete and was signed by the ledger key you trust.',
+  },
+  AEQ_LEDGER_RECORD_INVALID: {
+    meaning: 'A run record does not follow the RunRecord schema, or is not representable as canonical JSON.',
+    howToFix: 'Fix the fields listed in the message (numbers must be finite, strings valid Unicode).',
   },
   AEQ_CLI_USAGE: {
     meaning: 'The command line is not valid.',

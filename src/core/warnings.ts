@@ -14,6 +14,8 @@ export const WARNING_CODES = {
   AEQ_W_DUPLICATE_COLUMN: 'The header repeats a column name; the later copies were renamed.',
   AEQ_W_SCORE_BINNED: 'A score column has too many distinct values for exact AUC in SQL; scores were binned.',
   AEQ_W_NOT_CONVERGED: 'A model fit stopped at its iteration limit before meeting its convergence tolerance.',
+  AEQ_W_CONSTRAINT_NOT_MET:
+    'A fairness mitigation stopped without meeting its constraint on the training data; the best reachable disparity is reported.',
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;

@@ -1,0 +1,95 @@
+/**
+ * @module accountability/ledger/canonical
+ * JSON Canonicalization Scheme, RFC 8785 (https://www.rfc-editor.org/rfc/rfc8785): no whitespace,
+ * object members sorted by the UTF-16 code units of their names, numbers in ECMAScript's shortest
+ * round-trip form, strings with the minimal JSON escapes. Written out (about 40 lines) because the
+ * ledger hashes these bytes and must reject what JCS cannot represent (NaN, lone surrogates, cycles).
+ */
+import { AequaError } from '../../core/index.js';
+
+/** A JSON value as the ledger stores it. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [k: string]: JsonValue };
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function fail(path: string, what: string): never {
+  throw new AequaError('AEQ_LEDGER_RECORD_INVALID', `Cannot canonicalise ${what} at ${path || '(root)'}.`, {
+    hint: 'Canonical JSON (RFC 8785) holds only null, booleans, finite numbers, valid Unicode strings, arrays and plain objects.',
+    details: { path },
+  });
+}
+
+/**
+ * The RFC 8785 canonical JSON text of a value. Keys are sorted with the default string comparison,
+ * which in JavaScript compares UTF-16 code units, exactly what §3.2.3 asks for.
+ *
+ * @throws {AEQ_LEDGER_RECORD_INVALID} for NaN/Infinity, lone surrogates, undefined, functions, bigint, non-plain objects or cycles
+ * @example canonicalize({ b: [1.50, 'é'], a: null }) // '{"a":null,"b":[1.5,"é"]}'
+ */
+export function canonicalize(value: unknown): string {
+  const parts: string[] = [];
+  write(value, '', parts, new Set());
+  return parts.join('');
+}
+
+/** UTF-8 bytes of the canonical JSON text. */
+export function canonicalBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalize(value));
+}
+
+function write(v: unknown, path: string, out: string[], seen: Set<object>): void {
+  if (v === null) {
+    out.push('null');
+    return;
+  }
+  switch (typeof v) {
+    case 'boolean':
+      out.push(v ? 'true' : 'false');
+      return;
+    case 'number':
+      if (!Number.isFinite(v)) fail(path, String(v));
+      // ECMAScript Number::toString is the serialisation RFC 8785 §3.2.2.3 prescribes; -0 becomes "0".
+      out.push(String(v));
+      return;
+    case 'string':
+      if (LONE_SURROGATE.test(v)) fail(path, 'a string with a lone surrogate');
+      out.push(JSON.stringify(v));
+      return;
+    case 'object':
+      break;
+    default:
+      fail(path, `a value of type ${typeof v}`);
+  }
+  const obj = v as object;
+  if (seen.has(obj)) fail(path, 'a cyclic structure');
+  seen.add(obj);
+  if (Array.isArray(obj)) {
+    out.push('[');
+    for (let i = 0; i < obj.length; i++) {
+      if (i > 0) out.push(',');
+      write(obj[i], `${path}[${i}]`, out, seen);
+    }
+    out.push(']');
+  } else {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null)
+      fail(path, `an object of class ${obj.constructor?.name}`);
+    const keys = Object.keys(obj).sort();
+    out.push('{');
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (LONE_SURROGATE.test(k)) fail(path, 'a property name with a lone surrogate');
+      if (i > 0) out.push(',');
+      out.push(JSON.stringify(k), ':');
+      write((obj as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out, seen);
+    }
+    out.push('}');
+  }
+  seen.delete(obj);
+}

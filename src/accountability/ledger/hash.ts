@@ -1,0 +1,102 @@
+/**
+ * @module accountability/ledger/hash
+ * The RFC 6962 / RFC 9162 hashing strategy for Merkle tree logs (https://www.rfc-editor.org/rfc/rfc9162#section-2.1):
+ * leaf hash = SHA-256(0x00 ‖ data), interior node hash = SHA-256(0x01 ‖ left ‖ right), and the
+ * empty tree's root = SHA-256(""). SHA-256 comes from `node:crypto` (the accountability layer is
+ * Node-side); the domain-separation prefixes keep a leaf from ever being mistaken for a node.
+ */
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '../../core/index.js';
+
+/** Bytes in one SHA-256 hash. */
+export const HASH_SIZE = 32;
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+const NODE_PREFIX = new Uint8Array([0x01]);
+
+/**
+ * SHA-256 of the bytes (a UTF-8 string is encoded first).
+ * @example toHex(sha256('')) // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ */
+export function sha256(data: Uint8Array | string): Uint8Array {
+  const d = createHash('sha256').update(data).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, HASH_SIZE);
+}
+
+/**
+ * The RFC 6962 leaf hash: SHA-256(0x00 ‖ data).
+ * @example toHex(leafHash(new Uint8Array())) // '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d'
+ */
+export function leafHash(data: Uint8Array): Uint8Array {
+  const d = createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, HASH_SIZE);
+}
+
+/**
+ * The RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right).
+ * @example toHex(nodeHash(utf8('N123'), utf8('N456'))) // 'aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb'
+ */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const d = createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, HASH_SIZE);
+}
+
+/**
+ * The root hash of the empty tree, MTH({}) = SHA-256("").
+ * @example toHex(emptyRoot()) // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ */
+export function emptyRoot(): Uint8Array {
+  return sha256(new Uint8Array(0));
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * Lowercase hex of the bytes.
+ * @example toHex(new Uint8Array([0, 255])) // '00ff'
+ */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!]!;
+  return s;
+}
+
+/**
+ * Bytes from hex (either case). Throws AEQ_INVALID_ARGUMENT on odd length or a non-hex digit.
+ * @example fromHex('00ff') // Uint8Array [0, 255]
+ */
+export function fromHex(hex: string, what = 'hex'): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex))
+    throw new InvalidArgumentError('fromHex', what, hex, 'an even-length string of hex digits');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
+ * Standard base64 (RFC 4648 §4) of the bytes.
+ * @example toBase64(new Uint8Array([1, 2, 3])) // 'AQID'
+ */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * Bytes from standard base64; strict: rejects characters outside the alphabet and non-canonical padding.
+ * @example fromBase64('AQID') // Uint8Array [1, 2, 3]
+ */
+export function fromBase64(s: string, what = 'base64'): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0)
+    throw new InvalidArgumentError('fromBase64', what, s, 'standard base64 (RFC 4648 §4) with padding');
+  const b = Buffer.from(s, 'base64');
+  if (b.toString('base64') !== s)
+    throw new InvalidArgumentError('fromBase64', what, s, 'canonical base64 (no stray bits in the padding)');
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** True when two byte arrays hold the same bytes. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
