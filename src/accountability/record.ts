@@ -106,6 +106,7 @@ export function createRunRecord(init: RunRecordInit): RunRecord {
   });
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const FIELDS = new Set([
   'schemaVersion',
@@ -127,6 +128,25 @@ const FIELDS = new Set([
  * @throws {AEQ_LEDGER_RECORD_INVALID} listing every problem found
  */
 export function parseRunRecord(value: unknown): RunRecord {
+  return canonicalRunRecord(value).record;
+}
+
+/** A validated RunRecord with its RFC 8785 canonical JSON text (the bytes the ledger hashes). */
+export interface CanonicalRunRecord {
+  readonly record: RunRecord;
+  /** RFC 8785 canonical JSON of `record`. */
+  readonly canonical: string;
+}
+
+/**
+ * Validates an unknown value as a RunRecord, as {@link parseRunRecord} does, and returns the
+ * canonical JSON text computed while validating, so that the ledger canonicalises each record once.
+ * @throws {AEQ_LEDGER_VERSION} when schemaVersion is newer than this aequa knows
+ * @throws {AEQ_LEDGER_RECORD_INVALID} listing every problem found
+ * @example canonicalRunRecord(createRunRecord({ command: 'audit', toolVersion: 'aequa@0.1.0', actor: 'ana', timestamp: '2025-01-31T12:00:00.000Z' })).canonical
+ * // '{"actor":"ana","command":"audit","config":{},"inputs":[],"kind":"run","outputs":[],"schemaVersion":1,"summary":{},"timestamp":"2025-01-31T12:00:00.000Z","toolVersion":"aequa@0.1.0"}'
+ */
+export function canonicalRunRecord(value: unknown): CanonicalRunRecord {
   const issues: string[] = [];
   const isObj = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -152,17 +172,13 @@ export function parseRunRecord(value: unknown): RunRecord {
       issues.push(`${k} must be an array`);
       continue;
     }
-    arr.forEach((f: unknown, i) => {
-      if (
-        !isObj(f) ||
-        typeof f.path !== 'string' ||
-        typeof f.sha256 !== 'string' ||
-        !/^[0-9a-f]{64}$/.test(f.sha256)
-      )
+    for (let i = 0; i < arr.length; i++) {
+      const f: unknown = arr[i];
+      if (!isObj(f) || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !SHA256_HEX.test(f.sha256))
         issues.push(`${k}[${i}] must be { path, sha256 (64 lowercase hex digits) }`);
       else if (f.bytes !== undefined && !(Number.isSafeInteger(f.bytes) && (f.bytes as number) >= 0))
         issues.push(`${k}[${i}].bytes must be a non-negative integer`);
-    });
+    }
   }
   if (
     v.refs !== undefined &&
@@ -171,12 +187,13 @@ export function parseRunRecord(value: unknown): RunRecord {
     issues.push('refs must be an array of entry indices');
   for (const k of Object.keys(v)) if (!FIELDS.has(k)) issues.push(`unknown field "${k}"`);
   if (issues.length) throw recordError(issues);
+  let canonical: string;
   try {
-    canonicalize(v);
+    canonical = canonicalize(v);
   } catch (e) {
     throw recordError([(e as Error).message]);
   }
-  return v as unknown as RunRecord;
+  return { record: v as unknown as RunRecord, canonical };
 }
 
 function recordError(issues: readonly string[]): AequaError {

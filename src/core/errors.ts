@@ -158,6 +158,72 @@ export const ERROR_CODES = {
     meaning: 'A run record does not follow the RunRecord schema, or is not representable as canonical JSON.',
     howToFix: 'Fix the fields listed in the message (numbers must be finite, strings valid Unicode).',
   },
+  AEQ_PRIVACY_BUDGET_EXHAUSTED: {
+    meaning: 'A differentially private release would spend more privacy (ε, δ) than the budget has left.',
+    howToFix:
+      'Raise the budget (--epsilon/--delta), give each release a smaller ε, or release fewer statistics.',
+  },
+  AEQ_CRYPTO_KEY: {
+    meaning:
+      'The key material for encryption is unusable: an empty passphrase file, or a key file that is not 32 bytes.',
+    howToFix:
+      'Put a non-empty passphrase in the passphrase file, or a 32-byte key (raw or 64 hex digits) in the key file.',
+  },
+  AEQ_CRYPTO_FORMAT: {
+    meaning:
+      'The file is not an aequa encrypted file, is from a newer format version, or its header is cut short.',
+    howToFix:
+      'Check that the file was written by `aequa encrypt`, and upgrade aequa if it is from a newer one.',
+  },
+  AEQ_CRYPTO_AUTH: {
+    meaning:
+      'Decryption failed authentication: the key or passphrase is wrong, or the file was altered or truncated.',
+    howToFix:
+      'Check the passphrase or key file; if it is right, the file is damaged or tampered with: restore it from a copy.',
+  },
+  AEQ_ANONYMITY_INFEASIBLE: {
+    meaning:
+      'No generalisation of the quasi-identifiers reaches the target k (or l) within the allowed suppression.',
+    howToFix: 'Lower --k, raise --max-suppression, give coarser hierarchies, or drop a quasi-identifier.',
+  },
+  AEQ_EXPLAIN_NO_COUNTERFACTUAL: {
+    meaning:
+      'The counterfactual search found no change of the mutable features that gives the desired outcome.',
+    howToFix:
+      'Raise the search budget (generations, populationSize), widen the ranges or allowed values, or make fewer features immutable.',
+  },
+  AEQ_CARD_NO_RUNS: {
+    meaning: 'A model card was asked for a model that no ledger entry trained, evaluated or used.',
+    howToFix:
+      'Record a run first (aequa train/audit with a ledger initialised), or name entries with --runs.',
+  },
+  AEQ_CARD_INVALID: {
+    meaning: 'A model card, datasheet or signed card file does not follow its schema.',
+    howToFix: 'Fix the fields listed in the message; cards follow the Model Card Toolkit JSON schema v0.0.2.',
+  },
+  AEQ_SECAGG_RANGE: {
+    meaning:
+      'A value for secure aggregation is outside the fixed-point range, or the range could overflow the field.',
+    howToFix:
+      'Clip or rescale the inputs, or change the bound and scale so that parties·bound·scale stays below 2^60.',
+  },
+  AEQ_SECAGG_PROTOCOL: {
+    meaning:
+      'A secure-aggregation message broke the protocol (wrong vector length, unknown party, wrong round, bad share).',
+    howToFix:
+      'Check that every party uses the same vector length and aggregator URL; the message names the party and the field.',
+  },
+  AEQ_SECAGG_TOO_FEW: {
+    meaning: 'Fewer parties than the threshold survived, so the masks cannot be removed safely.',
+    howToFix:
+      'Lower the threshold (keeping it above half the parties) or make sure more parties stay online.',
+  },
+  AEQ_PRIVACY_CLAMP_RANGE: {
+    meaning:
+      'A differentially private statistic was asked with a clamping range that excludes every value of the column.',
+    howToFix:
+      'Give a range that covers the plausible values, e.g. --clamp age=0:120 (set it from domain knowledge, not from the data).',
+  },
   AEQ_CLI_USAGE: {
     meaning: 'The command line is not valid.',
     howToFix: 'Run `aequa --help` or `aequa <command> --help` for the options.',

@@ -7,6 +7,20 @@
  */
 
 export { expectedOutcomes } from './expected.js';
+export * from './inprocessing/index.js';
+export {
+  applyCalibratedEqOdds,
+  type CalibratedCost,
+  type CalibratedEqOddsGroup,
+  CalibratedEqOddsModel,
+  type CalibratedEqOddsOptions,
+  type CalibratedEqOddsParameters,
+  type CalibratedEqOddsResult,
+  type CalibratedEqOddsRule,
+  calibratedEqOddsModel,
+  calibratedEqOddsModelFromFile,
+  calibratedEqualizedOdds,
+} from './postprocessing/calibrated-equalized-odds.js';
 export { type PerGroupSpec, perGroupThresholds } from './postprocessing/per-group-thresholds.js';
 export {
   PostProcessedModel,

@@ -33,6 +33,11 @@ function fail(path: string, what: string): never {
  * @example canonicalize({ b: [1.50, 'é'], a: null }) // '{"a":null,"b":[1.5,"é"]}'
  */
 export function canonicalize(value: unknown): string {
+  // Fast path: no path strings, no cycle set, no regexes. Anything it cannot write (or a nesting
+  // deeper than FAST_DEPTH, where a cycle may hide) falls back to the checked walk below, which
+  // builds the error message with the offending path.
+  const fast = fastWrite(value, 0);
+  if (fast !== undefined) return fast;
   const parts: string[] = [];
   write(value, '', parts, new Set());
   return parts.join('');
@@ -41,6 +46,51 @@ export function canonicalize(value: unknown): string {
 /** UTF-8 bytes of the canonical JSON text. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalize(value));
+}
+
+const FAST_DEPTH = 64;
+const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
+
+/** The canonical text, or undefined when the value needs the checked walk (invalid or very deep). */
+function fastWrite(v: unknown, depth: number): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return isWellFormed(v) ? JSON.stringify(v) : undefined;
+    case 'number':
+      return Number.isFinite(v) ? String(v) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (depth >= FAST_DEPTH) return undefined;
+      if (Array.isArray(v)) {
+        let s = '[';
+        for (let i = 0; i < v.length; i++) {
+          const x = fastWrite(v[i], depth + 1);
+          if (x === undefined) return undefined;
+          s += i === 0 ? x : `,${x}`;
+        }
+        return `${s}]`;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      const keys = Object.keys(v).sort();
+      let s = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (!isWellFormed(k)) return undefined;
+        const x = fastWrite((v as Record<string, unknown>)[k], depth + 1);
+        if (x === undefined) return undefined;
+        s += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${x}`;
+      }
+      return `${s}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function write(v: unknown, path: string, out: string[], seen: Set<object>): void {

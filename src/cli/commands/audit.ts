@@ -20,6 +20,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { progressBar } from '../render/progress.js';
 import { renderTerminal } from '../render/table.js';
@@ -135,6 +136,7 @@ export const auditCommand: CommandSpec = {
       placeholder: 'DIR',
     },
     color: { type: 'boolean', description: 'Force colours on or off (--no-color); default: on for a TTY' },
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
@@ -306,5 +308,6 @@ export async function runAudit(argv: readonly string[], io: CliIo): Promise<numb
     );
     if (outDir) io.stdout(`\nReports written to ${outDir}/report.html, report.md, report.json\n`);
   }
+  await withLedger('audit', argv, values, positionals, io, result);
   return result.policy && !result.policy.passed ? 1 : 0;
 }

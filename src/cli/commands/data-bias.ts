@@ -1,11 +1,12 @@
 /**
  * @module cli/commands/data-bias
  * `aequa data-bias`: parse flags into DataBiasOptions, load the table, call `dataBias()`, render
- * (terminal table, JSON with `schemaVersion`, Markdown). No statistics here.
+ * (terminal table, JSON with `schemaVersion`, Markdown; with --out also the HTML report). No statistics here.
  */
 import { join, resolve } from 'node:path';
 import { type DataBiasOptions, type DataBiasResult, dataBias } from '../../bias/index.js';
 import { loadTable } from '../../data/io/index.js';
+import { renderDataBiasHtml } from '../../report/index.js';
 import {
   type CommandSpec,
   commandHelp,
@@ -18,6 +19,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { renderDataBiasMarkdown, renderDataBiasTerminal } from '../render/data-bias.js';
 import { progressBar } from '../render/progress.js';
@@ -81,7 +83,12 @@ export const dataBiasCommand: CommandSpec = {
     seed: { type: 'string', description: 'Random seed (proxy folds)', placeholder: 'N', default: '0' },
     ...LOAD_OPTIONS,
     format: { type: 'string', description: 'table | json | markdown', placeholder: 'FMT', default: 'table' },
-    out: { type: 'string', description: 'Write data-bias.json and data-bias.md here', placeholder: 'DIR' },
+    out: {
+      type: 'string',
+      description: 'Write report.html, data-bias.json and data-bias.md here',
+      placeholder: 'DIR',
+    },
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
@@ -184,12 +191,14 @@ export async function runDataBias(argv: readonly string[], io: CliIo): Promise<n
     const dir = resolve(outDir);
     await writeFileAtomic(join(dir, 'data-bias.json'), json);
     await writeFileAtomic(join(dir, 'data-bias.md'), renderDataBiasMarkdown(result));
+    await writeFileAtomic(join(dir, 'report.html'), await renderDataBiasHtml(result));
   }
   if (format === 'json') io.stdout(json);
   else if (format === 'markdown') io.stdout(renderDataBiasMarkdown(result));
   else {
     io.stdout(renderDataBiasTerminal(result));
-    if (outDir) io.stdout(`\nReports written to ${outDir}/data-bias.json, data-bias.md\n`);
+    if (outDir) io.stdout(`\nReports written to ${outDir}/report.html, data-bias.json, data-bias.md\n`);
   }
+  await withLedger('data-bias', argv, values, positionals, io, result);
   return 0;
 }

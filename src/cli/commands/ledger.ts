@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type AppendResult,
+  checkApprovals,
   consistencyProofToJSON,
   createRunRecord,
   defaultOrigin,
@@ -219,12 +220,25 @@ export async function runLedger(argv: readonly string[], io: CliIo): Promise<num
         return 0;
       }
       case 'verify': {
-        const r = await ledger.verify();
+        const base = await ledger.verify();
+        // Approval events carry their own Ed25519 signatures: check each against the entry it signs.
+        const approvals = base.ok ? await checkApprovals(ledger) : [];
+        const bad = approvals.filter((a) => a.problem !== null);
+        const r = {
+          ...base,
+          ok: base.ok && bad.length === 0,
+          approvals: approvals.length,
+          firstBadEntry: base.firstBadEntry ?? bad[0]?.index ?? null,
+          problems: [
+            ...base.problems,
+            ...bad.map((a) => ({ index: a.index, message: `Approval entry ${a.index}: ${a.problem}.` })),
+          ],
+        };
         if (json) print(r);
         else {
           const lines = r.ok
             ? [
-                `✔ ${ledger.origin}: ${r.size} entries and ${r.checkpoints} signed checkpoints verify · root ${r.rootHash}`,
+                `✔ ${ledger.origin}: ${r.size} entries, ${r.checkpoints} signed checkpoints and ${r.approvals} approvals verify · root ${r.rootHash}`,
               ]
             : [
                 `✖ ${ledger.origin}: verification failed${r.firstBadEntry === null ? '' : ` from entry ${r.firstBadEntry}`}`,

@@ -17,6 +17,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 
 export const predictCommand: CommandSpec = {
@@ -60,6 +61,7 @@ export const predictCommand: CommandSpec = {
       default: 'prediction',
     },
     ...LOAD_OPTIONS,
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
@@ -130,5 +132,11 @@ export async function runPredict(argv: readonly string[], io: CliIo): Promise<nu
   );
   await writeFileAtomic(out, formatCsv(scored));
   io.stdout(`aequa predict · ${model.task} · ${table.nrows} rows scored · written to ${out}\n`);
+  await withLedger('predict', argv, values, positionals, io, {
+    task: model.task,
+    rows: table.nrows,
+    threshold,
+    out,
+  });
   return 0;
 }

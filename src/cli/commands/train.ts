@@ -11,6 +11,7 @@ import {
   accuracyScore,
   f1Score,
   LEARNERS,
+  type Learner,
   learnerByName,
   logLoss,
   parseParams,
@@ -18,6 +19,7 @@ import {
   saveModelJSON,
   trainTestSplit,
 } from '../../models/index.js';
+import { DpSgdModel, type DpSgdOptions, dpSgd } from '../../privacy/index.js';
 import {
   type CommandSpec,
   commandHelp,
@@ -30,6 +32,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { progressBar } from '../render/progress.js';
 
@@ -98,14 +101,33 @@ export const trainCommand: CommandSpec = {
       default: 'model.json',
     },
     onnx: { type: 'string', description: 'Also export the model to ONNX here', placeholder: 'FILE' },
+    dp: {
+      type: 'boolean',
+      description: 'Train with DP-SGD (logistic or mlp): clipped, noised gradients, ε recorded in the model',
+    },
+    epsilon: { type: 'string', description: 'DP-SGD: target ε (σ is chosen for it)', placeholder: 'EPS' },
+    delta: { type: 'string', description: 'DP-SGD: δ (default 1e-5)', placeholder: 'DELTA' },
+    'max-grad-norm': {
+      type: 'string',
+      description: 'DP-SGD: per-example gradient clipping norm C (default 1)',
+      placeholder: 'C',
+    },
+    epochs: { type: 'string', description: 'DP-SGD: passes over the data (default 10)', placeholder: 'E' },
+    'batch-size': {
+      type: 'string',
+      description: 'DP-SGD: expected (Poisson) batch size (default 256)',
+      placeholder: 'B',
+    },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     ...LOAD_OPTIONS,
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
     "aequa train examples/data/adult-train.csv --label income --positive '>50K' --learner gbdt --exclude sex,race --out adult-gbdt.json",
     'aequa train examples/data/german-credit.csv --label credit_risk --positive good --learner logistic --params penalty=l1 --params C=0.5',
+    "aequa train examples/data/adult-train.csv --label income --positive '>50K' --dp --epsilon 3 --delta 1e-5 --max-grad-norm 1 --epochs 5",
   ],
 };
 
@@ -162,6 +184,38 @@ export async function validate(model: SavableModel, table: Table, label: string)
   return { rows: n, accuracy: correct / n };
 }
 
+const DP_PARAMS = ['hidden', 'activation', 'optimizer', 'learningRate', 'weightDecay'];
+
+/** The DP-SGD learner of `aequa train --dp` from the flags (the budget) and --params (the model). */
+function dpLearner(
+  name: string,
+  params: Record<string, unknown>,
+  values: Record<string, string | boolean | string[] | undefined>,
+): Learner {
+  const cmd = 'train';
+  if (name !== 'logistic' && name !== 'mlp')
+    throw usageError(
+      `--dp trains a logistic or mlp model, not "${name}". Pass --learner logistic or --learner mlp.`,
+      cmd,
+    );
+  for (const k of Object.keys(params))
+    if (!DP_PARAMS.includes(k))
+      throw usageError(`--params ${k} is not a DP-SGD parameter; use ${DP_PARAMS.join(', ')}.`, cmd);
+  const positive = (x: number) => (x > 0 && Number.isFinite(x) ? null : 'must be a finite number > 0');
+  const epsilon = numberFlag(values.epsilon, 'epsilon', cmd, positive);
+  if (epsilon === undefined)
+    throw usageError('--dp needs --epsilon: the privacy budget, e.g. --epsilon 3.', cmd);
+  const delta =
+    numberFlag(values.delta, 'delta', cmd, (x) => (x > 0 && x < 1 ? null : 'must be in (0, 1)')) ?? 1e-5;
+  const maxGradNorm = numberFlag(values['max-grad-norm'], 'max-grad-norm', cmd, positive) ?? 1;
+  const epochs = numberFlag(values.epochs, 'epochs', cmd, positive) ?? 10;
+  const batchSize =
+    numberFlag(values['batch-size'], 'batch-size', cmd, (x) =>
+      Number.isInteger(x) && x >= 1 ? null : 'must be an integer ≥ 1',
+    ) ?? 256;
+  return dpSgd({ ...(params as DpSgdOptions), model: name, epsilon, delta, maxGradNorm, epochs, batchSize });
+}
+
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(trainCommand, argv);
   const cmd = 'train';
@@ -173,9 +227,14 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   if (!label) throw usageError('--label is required: the column to predict.', cmd);
   if (positionals.length !== 1) throw usageError('Give exactly one training data file.', cmd);
   const learnerName = stringFlag(values.learner) ?? 'logistic';
-  const learner = learnerByName(learnerName, parseParams(multiFlag(values.params)));
   const seed =
     numberFlag(values.seed, 'seed', cmd, (x) => (Number.isInteger(x) ? null : 'must be an integer')) ?? 0;
+  if (!values.dp)
+    for (const f of ['epsilon', 'delta', 'max-grad-norm', 'epochs', 'batch-size'] as const)
+      if (values[f] !== undefined) throw usageError(`--${f} applies to DP-SGD training: add --dp.`, cmd);
+  const learner = values.dp
+    ? dpLearner(learnerName, parseParams(multiFlag(values.params)), values)
+    : learnerByName(learnerName, parseParams(multiFlag(values.params)));
   const frac =
     numberFlag(values.validation, 'validation', cmd, (x) => (x >= 0 && x < 1 ? null : 'must be in [0, 1)')) ??
     0.2;
@@ -241,10 +300,12 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const onnxPath = stringFlag(values.onnx);
   if (onnxPath) {
     const { exportOnnx } = await import('../../models/index.js');
-    await writeFileAtomic(onnxPath, exportOnnx(model));
+    await writeFileAtomic(onnxPath, exportOnnx(model instanceof DpSgdModel ? model.inner : model));
   }
+  const privacy = model instanceof DpSgdModel ? model.privacy : undefined;
   const summary = {
-    learner: learnerName,
+    learner: privacy ? `dp-sgd ${learnerName}` : learnerName,
+    ...(privacy ? { privacy } : {}),
     task: model.task,
     classes: model.classes,
     features: model.features.length,
@@ -258,15 +319,20 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   else {
     const f = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(4));
     const lines = [
-      `aequa train · ${learnerName} · ${model.task}${model.task === 'binary' ? ` (positive: ${model.classes[1]})` : ''} · ${model.features.length} features · ${train.nrows} training rows · ${summary.fitSeconds} s`,
+      `aequa train · ${summary.learner} · ${model.task}${model.task === 'binary' ? ` (positive: ${model.classes[1]})` : ''} · ${model.features.length} features · ${train.nrows} training rows · ${summary.fitSeconds} s`,
     ];
     if (metrics) {
       lines.push(`validation (${metrics.rows} rows):`);
       for (const [k, v] of Object.entries(metrics))
         if (k !== 'rows') lines.push(`  ${k.padEnd(10)} ${f(v as number | null)}`);
     }
+    if (privacy)
+      lines.push(
+        `privacy: ε = ${privacy.epsilon === null ? '∞ (no noise)' : privacy.epsilon.toFixed(3)} spent at δ = ${privacy.delta} (RDP accountant; σ = ${privacy.noiseMultiplier.toPrecision(4)}, q = ${privacy.sampleRate.toPrecision(4)}, ${privacy.steps} steps, C = ${privacy.maxGradNorm ?? '∞'})`,
+      );
     lines.push(`model written to ${out}${onnxPath ? ` and ${onnxPath}` : ''}`);
     io.stdout(`${lines.join('\n')}\n`);
   }
+  await withLedger('train', argv, values, positionals, io, summary, [out, ...(onnxPath ? [onnxPath] : [])]);
   return 0;
 }

@@ -15,6 +15,18 @@ export {
   type DisparateImpactRemoverResult,
   disparateImpactRemover,
 } from './disparate-impact-remover.js';
+export {
+  type LfrLoss,
+  LfrModel,
+  type LfrOptions,
+  type LfrParameters,
+  type LfrProblem,
+  type LfrReport,
+  type LfrResult,
+  lfr,
+  lfrModelFromFile,
+  lfrObjective,
+} from './lfr.js';
 export { type MassagingOptions, type MassagingResult, massaging } from './massaging.js';
 export { type ResampleOptions, type ResampleResult, resample } from './resample.js';
 export {

@@ -1,13 +1,15 @@
 /**
  * @module mitigation/reductions/grid-search
- * Grid search over Lagrange multipliers (Agarwal et al. 2018, §3.4, https://arxiv.org/abs/1803.02453):
- * fit the best response to each λ on a grid and keep the most accurate deterministic model that meets
- * the constraint on the training data. Cheaper to reason about than exponentiated gradient (no
- * randomization) but needs more fits for the same trade-off, and its grid grows with the groups.
+ * Grid search over Lagrange multipliers (Agarwal et al. 2018, §3.4, https://arxiv.org/abs/1803.02453),
+ * with fairlearn's semantics (https://fairlearn.org/main/api_reference/generated/fairlearn.reductions.GridSearch.html):
+ * one signed multiplier per constraint (the +/− pair collapsed), a grid of `gridSize` points in
+ * [−gridLimit, gridLimit] that includes λ = 0, one best-response fit per point, and the deterministic
+ * model minimising (1 − w)·error + w·disparity on the training data (w = constraintWeight).
  */
 import { InvalidArgumentError } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import type { Learner, Model } from '../../models/index.js';
+import { lambdaGrid } from './grid.js';
 import { CONSTRAINTS, type Constraint } from './moments.js';
 import { createOracle, type ReductionOptions } from './oracle.js';
 import { type Candidate, type ReductionSummary, trainingValues, warnIfUnmet } from './result.js';
@@ -16,30 +18,47 @@ import { type Candidate, type ReductionSummary, trainingValues, warnIfUnmet } fr
 export interface GridSearchOptions extends ReductionOptions {
   /** Number of grid points (learner fits). @default 10 */
   readonly gridSize?: number;
-  /** Each free multiplier ranges over [−gridLimit, gridLimit] (bounded group loss: [0, gridLimit]). @default 2 */
+  /** Each signed multiplier ranges over [−gridLimit, gridLimit] (bounded group loss: [0, gridLimit]). @default 2 */
   readonly gridLimit?: number;
+  /**
+   * Weight w of the disparity when choosing the model: the chosen grid point minimises
+   * (1 − w)·error + w·disparity on the training data (fairlearn's "tradeoff_optimization"). w = 1 picks
+   * the least unfair point, w = 0 the most accurate. @default 0.5
+   */
+  readonly constraintWeight?: number;
 }
 
 /** Result of {@link gridSearch}. */
 export interface GridSearchResult extends ReductionSummary {
   readonly method: 'gridSearch';
-  /** The chosen deterministic model (also in `best` when it meets the constraint). */
+  /** The chosen deterministic model (also in `best`). */
   readonly model: Model;
+  /** Index of the chosen grid point in `candidates` and `models`. */
+  readonly chosen: number;
+  /** The model fitted at each grid point, in grid order. */
+  readonly models: readonly Model[];
+  /** (1 − w)·error + w·disparity of each grid point; the chosen one is the first minimum. */
+  readonly losses: readonly number[];
 }
 
 /**
- * Fits the best response at each grid point and returns the most accurate model whose training
- * disparity is within eps (or, when none is, the least unfair one, with a warning).
+ * Fits the best response at each grid point and returns the model with the best trade-off
+ * (1 − w)·error + w·disparity on the training data, w = `constraintWeight` (fairlearn's selection rule:
+ * it does not insist on eps, so the chosen model may exceed it — then a warning says so).
  *
- * The grid: per event of the constraint one free multiplier per group but the last (the last is
- * redundant, because the group gaps, weighted by group size, sum to zero); values are evenly spaced in
- * [−gridLimit, gridLimit] and the `gridSize` points nearest 0 (L1) are used, 0 included.
- * @throws {AEQ_INVALID_ARGUMENT} for gridSize < 1, gridLimit ≤ 0, eps ≤ 0, or more than 12 free multipliers.
+ * The grid: per event of the constraint, one signed multiplier per group but one (the group gaps,
+ * weighted by group size, sum to zero, so one is redundant). The group left out is the smallest in
+ * that event: a multiplier μ on group a moves its cost by μ·(1/p_a − 1) relative to the others, so
+ * the larger the free groups, the finer the grid's steps. (fairlearn leaves out the group that appears
+ * last in the data; on Adult by sex both leave out "Female".) A positive value becomes λ⁺, a negative
+ * one λ⁻. Points: see {@link lambdaGrid}.
+ * @throws {AEQ_INVALID_ARGUMENT} for gridSize < 1, gridLimit ≤ 0, constraintWeight outside [0, 1],
+ *   eps ≤ 0, or more than 12 free multipliers.
  * @throws {AEQ_MITIGATION_SINGLE_GROUP}, {AEQ_MITIGATION_WEIGHTS_IGNORED} as exponentiatedGradient.
  * @example
  * const r = await gridSearch(logisticRegression(), demographicParity({ eps: 0.02 }), adult,
- *   { label: 'income', positive: ['>50K'], sensitive: 'sex', gridSize: 15 });
- * r.train.disparity // ≤ 0.02 when a grid point reaches it
+ *   { label: 'income', positive: ['>50K'], sensitive: 'sex', gridSize: 21 });
+ * r.losses[r.chosen] === Math.min(...r.losses) // true
  */
 export async function gridSearch(
   learner: Learner,
@@ -55,6 +74,8 @@ export async function gridSearch(
   const limit = opts.gridLimit ?? 2;
   if (!(limit > 0) || !Number.isFinite(limit))
     throw new InvalidArgumentError(fn, 'gridLimit', limit, 'a finite number > 0');
+  const cw = opts.constraintWeight ?? 0.5;
+  if (!(cw >= 0 && cw <= 1)) throw new InvalidArgumentError(fn, 'constraintWeight', cw, 'a number in [0, 1]');
   const oracle = await createOracle(fn, learner, c, table, opts);
   const bound = oracle.bound;
   const K = bound.size;
@@ -71,40 +92,40 @@ export async function gridSearch(
       'at most 12 free multipliers for a grid',
       'Use exponentiatedGradient, whose cost does not grow with a grid.',
     );
-  const points = grid(dims, gridSize, limit, regression);
+  // The cells (e·G + a) that carry a free multiplier: every group of an event but its smallest.
+  const free: number[] = [];
+  if (!regression) {
+    const cellRows = bound.cellRows;
+    for (let e = 0; e < E; e++) {
+      let drop = 0;
+      for (let a = 1; a < G; a++) if (cellRows[e * G + a]! < cellRows[e * G + drop]!) drop = a;
+      for (let a = 0; a < G; a++) if (a !== drop) free.push(e * G + a);
+    }
+  }
+  const points = lambdaGrid(dims, gridSize, limit, !regression);
   const models: Model[] = [];
   const candidates: Candidate[] = [];
+  const losses: number[] = [];
   for (const mu of points) {
     const lambda = new Float64Array(K);
     if (regression) for (let a = 0; a < G; a++) lambda[a] = mu[a]!;
     else
-      for (let e = 0; e < E; e++)
-        for (let a = 0; a < G - 1; a++) {
-          const v = mu[e * (G - 1) + a]!;
-          const cell = e * G + a;
-          lambda[2 * cell] = Math.max(v, 0);
-          lambda[2 * cell + 1] = Math.max(-v, 0);
-        }
+      for (let j = 0; j < dims; j++) {
+        const cell = free[j]!;
+        lambda[2 * cell] = Math.max(mu[j]!, 0);
+        lambda[2 * cell + 1] = Math.max(-mu[j]!, 0);
+      }
     const { model, decisions } = await oracle.bestResponse(lambda);
     models.push(model);
-    candidates.push({
-      lambda: Array.from(lambda),
-      train: trainingValues(bound.evaluate(decisions), c.eps, bound.labels),
-    });
+    const train = trainingValues(bound.evaluate(decisions), c.eps, bound.labels);
+    candidates.push({ lambda: Array.from(lambda), train });
+    losses.push((1 - cw) * train.objective + cw * train.disparity);
     opts.onProgress?.({ label: fn, done: models.length, total: points.length });
   }
-  let chosen = -1;
-  for (let h = 0; h < candidates.length; h++) {
-    const t = candidates[h]!.train;
-    if (t.violation <= 0 && (chosen < 0 || t.objective < candidates[chosen]!.train.objective)) chosen = h;
-  }
-  if (chosen < 0) {
-    chosen = 0;
-    for (let h = 1; h < candidates.length; h++)
-      if (candidates[h]!.train.disparity < candidates[chosen]!.train.disparity) chosen = h;
-  }
+  let chosen = 0;
+  for (let h = 1; h < losses.length; h++) if (losses[h]! < losses[chosen]!) chosen = h;
   const train = candidates[chosen]!.train;
-  const satisfied = warnIfUnmet(fn, c.name, c.eps, train);
+  const satisfied = warnIfUnmet(fn, c.name, c.eps, train, 'grid');
   return {
     method: fn,
     constraint: c.name,
@@ -116,30 +137,8 @@ export async function gridSearch(
     bestTrain: train,
     candidates,
     model: models[chosen]!,
+    chosen,
+    models,
+    losses,
   };
-}
-
-/** The `size` points of the evenly spaced grid on [−limit, limit]^dims (or [0, limit]) nearest 0. */
-function grid(dims: number, size: number, limit: number, nonNegative: boolean): Float64Array[] {
-  // Points per axis: the smallest m (odd when signed, so that 0 is on it) with enough points.
-  let m = nonNegative ? 2 : 3;
-  while (m ** dims < size) m += nonNegative ? 1 : 2;
-  const axis = Array.from({ length: m }, (_, j) =>
-    nonNegative ? (limit * j) / (m - 1) : -limit + (2 * limit * j) / (m - 1),
-  );
-  const total = m ** dims;
-  const all: { p: Float64Array; norm: number; idx: number }[] = [];
-  for (let idx = 0; idx < total; idx++) {
-    const p = new Float64Array(dims);
-    let r = idx;
-    let norm = 0;
-    for (let d = 0; d < dims; d++) {
-      p[d] = axis[r % m]!;
-      r = Math.floor(r / m);
-      norm += Math.abs(p[d]!);
-    }
-    all.push({ p, norm, idx });
-  }
-  all.sort((a, b) => a.norm - b.norm || a.idx - b.idx);
-  return all.slice(0, size).map((x) => x.p);
 }

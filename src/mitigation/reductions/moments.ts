@@ -42,6 +42,8 @@ export interface BoundConstraint {
   readonly size: number;
   /** A readable name per constraint row, e.g. "+ sex=Female". */
   readonly labels: readonly string[];
+  /** Rows in each cell: (event e, group a) at e·G + a for parity constraints (rows 2c, 2c + 1), group a for bounded group loss. */
+  readonly cellRows: Float64Array;
   /** Objective and γ of decisions in [0, 1] (classification) or predicted values (regression). */
   evaluate(pred: Float64Array): MomentValues;
   /**
@@ -245,6 +247,7 @@ function bindParity(self: Constraint, spec: ParitySpec, data: BoundData): BoundC
     constraint: self,
     size: 2 * E * G,
     labels,
+    cellRows: cellCount,
     evaluate(pred) {
       if (pred.length !== n)
         throw new InvalidArgumentError('evaluate', 'pred', `length ${pred.length}`, `${n} predictions`);
@@ -320,6 +323,7 @@ function bindBoundedLoss(self: Constraint, data: BoundData): BoundConstraint {
     constraint: self,
     size: G,
     labels: groups.names.map((g) => `${groups.column}=${g}`),
+    cellRows: counts,
     evaluate(pred) {
       if (pred.length !== n)
         throw new InvalidArgumentError('evaluate', 'pred', `length ${pred.length}`, `${n} predictions`);

@@ -10,6 +10,7 @@ import { type CategoryColumn, type Column, resolvePositive, type Table, toBinary
 import type { Learner, Model } from '../../models/index.js';
 import { type GroupCodes, groupCodes } from '../groups.js';
 import { weightsIgnoredError } from '../messages.js';
+import { type LogisticResponder, logisticResponder } from './logistic-response.js';
 import type { BoundConstraint, Constraint } from './moments.js';
 import { ConstantModel } from './randomized.js';
 
@@ -35,6 +36,14 @@ export interface ReductionOptions {
    * not return identical predictions both times. @default true
    */
   readonly checkWeights?: boolean;
+  /**
+   * With the built-in binary logistic regression (L2 or no penalty), encode the features once and
+   * refit each best response by warm-started Newton steps on the encoded rows, instead of a full
+   * learner fit per λ (the same objective; the number columns are standardised once with unit
+   * weights rather than with each fit's weights). `false` always refits through the learner.
+   * @default true
+   */
+  readonly fastLogistic?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { label: string; done: number; total: number }) => void;
 }
@@ -150,7 +159,12 @@ export async function createOracle(
     for (let i = 0; i < p.length; i++) d[i] = p[i]! >= 0.5 ? 1 : 0;
     return d;
   };
-  if (opts.checkWeights ?? true) await probeWeights(learner.kind, base, y, task, fitOn, decide);
+  let responder: LogisticResponder | null | undefined = (opts.fastLogistic ?? true) ? undefined : null;
+  const adopt = (m: Model | undefined): void => {
+    if (m !== undefined && responder === undefined && task === 'classification')
+      responder = logisticResponder(m, base, features, TARGET);
+  };
+  if (opts.checkWeights ?? true) adopt(await probeWeights(learner.kind, base, y, task, fitOn, decide));
   return {
     n,
     task,
@@ -161,7 +175,17 @@ export async function createOracle(
     features,
     async bestResponse(lambda) {
       bound.reducedProblem(lambda, weights, labels);
+      if (responder) {
+        opts.signal?.throwIfAborted();
+        let ones = 0;
+        for (let i = 0; i < n; i++) ones += labels[i]!;
+        if (ones > 0 && ones < n) {
+          fits++;
+          return responder.fit(labels, weights);
+        }
+      }
       const model = await fitOn(base, labels, weights, `fit-${fits}`);
+      adopt(model);
       return { model, decisions: decide(await model.predictProba(base)) };
     },
     async decisions(model) {
@@ -183,7 +207,7 @@ async function probeWeights(
   task: 'classification' | 'regression',
   fitOn: (t: Table, lab: Float64Array, w: Float64Array, tag: string) => Promise<Model>,
   decide: (p: Float64Array) => Float64Array,
-): Promise<void> {
+): Promise<Model | undefined> {
   const n = y.length;
   let cut = 0.5;
   if (task === 'regression') {
@@ -197,7 +221,7 @@ async function probeWeights(
       if (hi.length < 200) hi.push(i);
     } else if (lo.length < 200) lo.push(i);
   }
-  if (hi.length === 0 || lo.length === 0) return; // nothing to tilt; the reduction fails later with a clear error
+  if (hi.length === 0 || lo.length === 0) return undefined; // nothing to tilt; the reduction fails later with a clear error
   const rows = Uint32Array.from([...hi, ...lo].sort((a, b) => a - b));
   const sub = table.take(rows);
   const lab = new Float64Array(rows.length);
@@ -210,9 +234,10 @@ async function probeWeights(
     wa[k] = up ? 1 : 0.01;
     wb[k] = up ? 0.01 : 1;
   }
-  const a = decide(await (await fitOn(sub, lab, wa, 'probe-a')).predictProba(sub));
+  const ma = await fitOn(sub, lab, wa, 'probe-a');
+  const a = decide(await ma.predictProba(sub));
   const b = decide(await (await fitOn(sub, lab, wb, 'probe-b')).predictProba(sub));
   // Regression: compare values; classification: compare decisions, which must differ somewhere.
-  for (let k = 0; k < a.length; k++) if (Math.abs(a[k]! - b[k]!) > 1e-12) return;
+  for (let k = 0; k < a.length; k++) if (Math.abs(a[k]! - b[k]!) > 1e-12) return ma;
   throw weightsIgnoredError(kind);
 }

@@ -103,6 +103,8 @@ export class RandomizedModel implements SavableModel {
       if (classify) for (let i = 0; i < out.length; i++) out[i] = out[i]! + (p[i]! >= t ? w : 0);
       else for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * p[i]!;
     }
+    // The weights sum to 1 only up to rounding: keep probabilities in [0, 1].
+    if (classify) for (let i = 0; i < out.length; i++) if (out[i]! > 1) out[i] = 1;
     return out;
   }
 

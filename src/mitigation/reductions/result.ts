@@ -72,11 +72,21 @@ export function mixValues(values: readonly MomentValues[], weights: ArrayLike<nu
 }
 
 /** Warns when the constraint is not met (the caller still gets the best reachable model). */
-export function warnIfUnmet(method: string, constraint: string, eps: number, t: TrainingValues): boolean {
+export function warnIfUnmet(
+  method: string,
+  constraint: string,
+  eps: number,
+  t: TrainingValues,
+  kind: 'reachable' | 'grid' = 'reachable',
+): boolean {
   if (t.violation <= SATISFIED_TOL) return true;
+  const what =
+    kind === 'grid'
+      ? `the chosen grid point (best trade-off of error and disparity) has disparity ${t.disparity.toPrecision(4)} (violation ${t.violation.toPrecision(3)}); a larger gridSize or constraintWeight moves it toward eps`
+      : `the best reachable disparity is ${t.disparity.toPrecision(4)} (violation ${t.violation.toPrecision(3)})`;
   warn(
     'AEQ_W_CONSTRAINT_NOT_MET',
-    `${method}: ${constraint} is not met within eps = ${eps} on the training data; the best reachable disparity is ${t.disparity.toPrecision(4)} (violation ${t.violation.toPrecision(3)}).`,
+    `${method}: ${constraint} is not met within eps = ${eps} on the training data; ${what}.`,
     { method, constraint, eps, disparity: t.disparity, violation: t.violation },
   );
   return false;

@@ -1,0 +1,118 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { runCli } from '../run.js';
+
+// 1200 rows: age = 20 + i mod 50 (mean 44.5); sex F/M alternating; approved: F when i mod 8 = 0
+// (rate 1/4), M when i mod 4 = 1 (rate 1/2); pid = i div 3 (400 people, 3 rows each).
+let dir: string;
+let csv: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aequa-dp-describe-'));
+  const lines = ['pid,age,sex,approved'];
+  for (let i = 0; i < 1200; i++) {
+    const sex = i % 2 === 0 ? 'F' : 'M';
+    const yes = sex === 'F' ? i % 8 === 0 : i % 4 === 1;
+    lines.push(`p${Math.floor(i / 3)},${20 + (i % 50)},${sex},${yes ? 'yes' : 'no'}`);
+  }
+  csv = join(dir, 'people.csv');
+  await writeFile(csv, `${lines.join('\n')}\n`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, columns: 100, env: {} },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('aequa dp-describe', () => {
+  it('releases a JSON summary and a DP fairness audit whose ε add up to --epsilon', async () => {
+    const c = capture();
+    const code = await runCli(
+      [
+        'dp-describe',
+        csv,
+        '--epsilon',
+        '4',
+        '--delta',
+        '1e-6',
+        '--clamp',
+        'age=0:100',
+        '--label',
+        'approved',
+        '--positive',
+        'yes',
+        '--sensitive',
+        'sex',
+        '--levels',
+        'sex=F,M',
+        '--format',
+        'json',
+      ],
+      c.io,
+    );
+    expect(c.err()).toBe('');
+    expect(code).toBe(0);
+    const j = JSON.parse(c.out());
+    expect(j.privacy.epsilon).toBeCloseTo(4, 12);
+    expect(j.describe.spent.epsilon).toBeCloseTo(2, 12);
+    expect(j.fairness.epsilon).toBe(2);
+    const age = j.describe.columns.find((x: { name: string }) => x.name === 'age');
+    // ε per part = 2/5 (rows, pid, age, sex, approved); age moments get 0.2 → mean noise sd ≈ 0.6
+    expect(Math.abs(age.mean.value - 44.5)).toBeLessThan(4);
+    const f = j.fairness.groups.find((g: { group: string }) => g.group === 'F');
+    expect(Math.abs(f.selectionRate.value - 0.25)).toBeLessThan(0.03);
+  });
+
+  it('prints a readable table with contribution bounding by --id-column', async () => {
+    const c = capture();
+    const code = await runCli(
+      [
+        'dp-describe',
+        csv,
+        '--epsilon',
+        '1',
+        '--id-column',
+        'pid',
+        '--max-rows-per-person',
+        '1',
+        '--clamp',
+        'age=0:100',
+        '--levels',
+        'sex=F,M',
+        '--select',
+        'age,sex',
+      ],
+      c.io,
+    );
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/at most 1 row\(s\) per person/);
+    expect(c.out()).toMatch(/^age \(number, clamped 0:100\): n ≈ \d+, mean /m);
+    expect(c.out()).toMatch(/^sex \(category\): F: \d+, M: \d+/m);
+    expect(c.out()).not.toMatch(/^approved/m); // not selected
+  });
+
+  it.each([
+    [['--epsilon', '0'], /--epsilon must be > 0/],
+    [['--epsilon', '1', '--delta', '1'], /--delta must be in \[0, 1\)/],
+    [['--epsilon', '1', '--clamp', 'age=0-100'], /--clamp must be COL=LOW:HIGH/],
+    [['--epsilon', '1', '--clamp', 'age=300:400'], /excludes every one of its values/],
+    [['--epsilon', '1', '--label', 'approved'], /needs both --label and --sensitive/],
+    [['--delta', '1e-6'], /--epsilon is required/],
+  ])('refuses %j with exit 2 and a clear message', async (args, msg) => {
+    const c = capture();
+    expect(await runCli(['dp-describe', csv, ...args], c.io)).toBe(2);
+    expect(c.err()).toMatch(msg);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * @module cli/commands/privacy
+ * `aequa privacy epsilon|noise`: the DP-SGD accountant on the command line. `epsilon` reports the
+ * (ε, δ) spent by the Poisson-subsampled Gaussian mechanism (Mironov, Talwar & Zhang 2019, with the
+ * improved conversion of Balle et al. 2020); `noise` solves for the noise multiplier σ that meets a
+ * target ε. The arithmetic lives in `src/privacy/accounting`.
+ */
+import { DEFAULT_RDP_ORDERS, dpSgdEpsilon, dpSgdNoise } from '../../privacy/index.js';
+import {
+  type CommandSpec,
+  commandHelp,
+  numberFlag,
+  parseCommandArgs,
+  stringFlag,
+  usageError,
+} from '../args.js';
+import type { CliIo } from '../io.js';
+
+export const privacyCommand: CommandSpec = {
+  name: 'privacy',
+  summary: 'Privacy accounting for DP-SGD: the ε spent by a training run, or the noise a target ε needs.',
+  usage:
+    'aequa privacy epsilon --sample-rate Q --noise-multiplier SIGMA --steps T --delta D [--accountant rdp]\n' +
+    '       aequa privacy noise --epsilon E --delta D --sample-rate Q --steps T',
+  options: {
+    'sample-rate': {
+      type: 'string',
+      description: 'Poisson sampling rate q = batch size / data size, in (0, 1]',
+      placeholder: 'Q',
+    },
+    'noise-multiplier': {
+      type: 'string',
+      description: 'σ = noise std / clipping norm (epsilon)',
+      placeholder: 'SIGMA',
+    },
+    steps: { type: 'string', description: 'Number of noisy steps T (e.g. epochs / q)', placeholder: 'T' },
+    epochs: {
+      type: 'string',
+      description: 'Instead of --steps: epochs, giving T = ⌈epochs / q⌉',
+      placeholder: 'N',
+    },
+    delta: {
+      type: 'string',
+      description: 'Target δ in (0, 1), e.g. 1e-5 (below 1/data size)',
+      placeholder: 'D',
+    },
+    epsilon: { type: 'string', description: 'Target ε > 0 (noise)', placeholder: 'E' },
+    accountant: {
+      type: 'string',
+      description: 'rdp (prv is not available yet)',
+      placeholder: 'NAME',
+      default: 'rdp',
+    },
+    format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    debug: { type: 'boolean', description: 'Show stack traces' },
+    help: { type: 'boolean', short: 'h', description: 'Show this help' },
+  },
+  examples: [
+    'aequa privacy epsilon --sample-rate 0.0042667 --noise-multiplier 1.1 --epochs 60 --delta 1e-5',
+    'aequa privacy noise --epsilon 3 --delta 1e-5 --sample-rate 0.01 --steps 5000 --format json',
+  ],
+};
+
+const CMD = 'privacy';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function sampleRate(v: Values): number {
+  const q = numberFlag(v['sample-rate'], 'sample-rate', CMD, (x) =>
+    x > 0 && x <= 1 ? null : 'must be a sampling rate in (0, 1] (batch size / data size)',
+  );
+  if (q === undefined)
+    throw usageError('--sample-rate is required, e.g. --sample-rate 0.004 (batch 256 of 60000).', CMD);
+  return q;
+}
+
+function delta(v: Values): number {
+  const d = numberFlag(v.delta, 'delta', CMD, (x) =>
+    x > 0 && x < 1 ? null : 'must be in (0, 1), typically below 1/(number of people), e.g. 1e-5',
+  );
+  if (d === undefined) throw usageError('--delta is required, e.g. --delta 1e-5.', CMD);
+  return d;
+}
+
+function steps(v: Values, q: number): number {
+  const s = numberFlag(v.steps, 'steps', CMD, (x) =>
+    Number.isInteger(x) && x >= 1 ? null : 'must be an integer ≥ 1',
+  );
+  const e = numberFlag(v.epochs, 'epochs', CMD, (x) => (x > 0 ? null : 'must be > 0'));
+  if (s !== undefined && e !== undefined) throw usageError('Give --steps or --epochs, not both.', CMD);
+  if (s !== undefined) return s;
+  if (e !== undefined) return Math.ceil(e / q);
+  throw usageError('--steps (or --epochs) is required.', CMD);
+}
+
+function fmtNum(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
+}
+
+/** Runs `aequa privacy`; returns the exit code (usage errors are thrown for the dispatcher: exit 2). */
+export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(privacyCommand, argv);
+  if (values.help || positionals.length === 0) {
+    io.stdout(commandHelp(privacyCommand));
+    return values.help ? 0 : 2;
+  }
+  const sub = positionals[0]!;
+  if (positionals.length > 1)
+    throw usageError(`Unexpected arguments: ${positionals.slice(1).join(' ')}.`, CMD);
+  const format = stringFlag(values.format) ?? 'table';
+  if (!['table', 'json'].includes(format))
+    throw usageError(`--format must be table or json; got "${format}".`, CMD);
+  const accountant = stringFlag(values.accountant) ?? 'rdp';
+  if (accountant === 'prv')
+    throw usageError(
+      '--accountant prv (the numerical privacy-loss-distribution accountant) is not available in this version; ' +
+        'use --accountant rdp, which is an upper bound on ε (the PRV figure would be a little smaller).',
+      CMD,
+    );
+  if (accountant !== 'rdp') throw usageError(`--accountant must be rdp; got "${accountant}".`, CMD);
+  if (sub === 'epsilon') {
+    const q = sampleRate(values);
+    const sigma = numberFlag(values['noise-multiplier'], 'noise-multiplier', CMD, (x) =>
+      x > 0 ? null : 'must be > 0',
+    );
+    if (sigma === undefined)
+      throw usageError('--noise-multiplier is required, e.g. --noise-multiplier 1.1.', CMD);
+    const d = delta(values);
+    const t = steps(values, q);
+    const r = dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps: t, delta: d });
+    const out = {
+      schemaVersion: 1,
+      epsilon: r.epsilon,
+      delta: d,
+      accountant,
+      order: r.order,
+      sampleRate: q,
+      noiseMultiplier: sigma,
+      steps: t,
+    };
+    if (format === 'json') io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    else
+      io.stdout(
+        `ε = ${fmtNum(r.epsilon)} at δ = ${d} (RDP accountant, best order α = ${r.order} of ${DEFAULT_RDP_ORDERS.length})\n` +
+          `  ${t} steps of the sampled Gaussian, q = ${fmtNum(q)}, σ = ${sigma}\n`,
+      );
+    return 0;
+  }
+  if (sub === 'noise') {
+    const eps = numberFlag(values.epsilon, 'epsilon', CMD, (x) => (x > 0 ? null : 'must be > 0'));
+    if (eps === undefined) throw usageError('--epsilon is required, e.g. --epsilon 3.', CMD);
+    const q = sampleRate(values);
+    const d = delta(values);
+    const t = steps(values, q);
+    const sigma = dpSgdNoise({ sampleRate: q, steps: t, delta: d, epsilon: eps });
+    const spent = dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps: t, delta: d });
+    const out = {
+      schemaVersion: 1,
+      noiseMultiplier: sigma,
+      epsilon: spent.epsilon,
+      targetEpsilon: eps,
+      delta: d,
+      accountant,
+      order: spent.order,
+      sampleRate: q,
+      steps: t,
+    };
+    if (format === 'json') io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    else
+      io.stdout(
+        `σ = ${fmtNum(sigma)} (noise multiplier) spends ε = ${fmtNum(spent.epsilon)} ≤ ${eps} at δ = ${d}\n` +
+          `  ${t} steps, q = ${fmtNum(q)}, RDP accountant (order α = ${spent.order})\n`,
+      );
+    return 0;
+  }
+  throw usageError(
+    `Unknown subcommand "${sub}": use \`aequa privacy epsilon\` or \`aequa privacy noise\`.`,
+    CMD,
+  );
+}

@@ -1,0 +1,8 @@
+export {
+  type Counterfactual,
+  type CounterfactualSearchOptions,
+  type CounterfactualSet,
+  counterfactuals,
+  type FeatureChange,
+} from './dice.js';
+export { smallestChange } from './smallest-change.js';

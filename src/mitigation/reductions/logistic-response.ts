@@ -1,0 +1,255 @@
+/**
+ * @module mitigation/reductions/logistic-response
+ * A fast best-response oracle for the reductions (Agarwal et al. 2018, https://arxiv.org/abs/1803.02453)
+ * when the base learner is the built-in binary logistic regression with an L2 (or no) penalty: the
+ * features are encoded once into a sparse row matrix (one-hot rows are mostly zeros), and each
+ * reduced problem is solved by damped Newton steps warm-started from the previous solution, so a
+ * refit costs a few passes over the nonzeros instead of a full fit with re-encoding.
+ */
+import { InvalidArgumentError } from '../../core/index.js';
+import type { Table } from '../../data/index.js';
+import {
+  fitPreprocessor,
+  LogisticModel,
+  type Model,
+  newtonMinimize,
+  type Preprocessor,
+} from '../../models/index.js';
+
+/** Rows encoded per chunk, so the dense encoding of a large table never exists at once. */
+const CHUNK = 8192;
+
+/** The encoded training rows in compressed sparse row form (indices ascending within a row). */
+export interface SparseRows {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row r's entries are at [start[r], start[r + 1]). */
+  readonly start: Uint32Array;
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+}
+
+/** Encodes `table` with `pre` into sparse rows, chunk by chunk. */
+export function encodeSparse(pre: Preprocessor, table: Table): SparseRows {
+  const n = table.nrows;
+  const d = pre.outputNames.length;
+  const start = new Uint32Array(n + 1);
+  let index = new Int32Array(Math.max(16, n * Math.min(d, 16)));
+  let value = new Float64Array(index.length);
+  let nnz = 0;
+  for (let lo = 0; lo < n; lo += CHUNK) {
+    const hi = Math.min(n, lo + CHUNK);
+    const rows = new Uint32Array(hi - lo);
+    for (let i = 0; i < rows.length; i++) rows[i] = lo + i;
+    const x = pre.transform(lo === 0 && hi === n ? table : table.take(rows)).data;
+    for (let i = 0; i < hi - lo; i++) {
+      if (nnz + d > index.length) {
+        const grow = Math.max(index.length * 2, nnz + d);
+        const ni = new Int32Array(grow);
+        ni.set(index);
+        index = ni;
+        const nv = new Float64Array(grow);
+        nv.set(value);
+        value = nv;
+      }
+      const off = i * d;
+      for (let j = 0; j < d; j++) {
+        const v = x[off + j]!;
+        if (v !== 0) {
+          index[nnz] = j;
+          value[nnz] = v;
+          nnz++;
+        }
+      }
+      start[lo + i + 1] = nnz;
+    }
+  }
+  return { rows: n, cols: d, start, index: index.slice(0, nnz), value: value.slice(0, nnz) };
+}
+
+/** A reusable weighted logistic fit on fixed encoded rows. */
+export interface LogisticResponder {
+  /** Fits labels (0/1) with weights (≥ 0), warm-started; returns the model and its 0/1 decisions. */
+  fit(labels: Float64Array, weights: Float64Array): { model: Model; decisions: Float64Array };
+}
+
+/**
+ * Builds the fast responder from a model the learner produced (on any rows): when it is a binary
+ * `LogisticModel` with an L2 or no penalty, the responder refits models of the same settings on
+ * `table`, encoded once by a preprocessor learned from `table` with unit weights (the learner's own
+ * fit learns weighted means and sds instead; the penalty and the fit are otherwise the same).
+ * @returns null when the template is not such a model (the caller then refits through the learner).
+ * @example logisticResponder(await logisticRegression().fit(t, 'y'), t, ['x'], 'y') // a responder
+ */
+export function logisticResponder(
+  template: Model,
+  table: Table,
+  features: readonly string[],
+  target: string,
+): LogisticResponder | null {
+  if (!(template instanceof LogisticModel) || template.task !== 'binary') return null;
+  const s = template.settings;
+  if (s.penalty !== 'l2' && s.penalty !== 'none') return null;
+  const json = template.preprocessor.toJSON() as { standardize?: unknown } | null;
+  const standardize = typeof json === 'object' && json !== null ? json.standardize !== false : true;
+  const pre = fitPreprocessor(table, features, { standardize });
+  const x = encodeSparse(pre, table);
+  const n = x.rows;
+  const q = x.cols + 1;
+  // The learner's penalty: λ = 1/(C·Σw), with Σw = n (the reductions scale the weights to sum to n).
+  const lambda = s.penalty === 'none' ? 0 : 1 / (s.C * n);
+  const params = { penalty: s.penalty, C: s.C, l1Ratio: s.l1Ratio, lambda, fitIntercept: s.fitIntercept };
+  let theta = new Float64Array(q);
+  const comp = new Float64Array(q);
+  const eta = new Float64Array(n);
+  return {
+    fit(labels, weights) {
+      if (labels.length !== n || weights.length !== n)
+        throw new InvalidArgumentError('logisticResponder', 'labels', `length ${labels.length}`, `${n} rows`);
+      let sw = 0;
+      for (let i = 0; i < n; i++) sw += weights[i]!;
+      const k: LogisticKernel = {
+        x,
+        y: labels,
+        w: weights,
+        invSw: 1 / sw,
+        l2: lambda,
+        fitIntercept: s.fitIntercept,
+      };
+      const res = newtonMinimize((t, g, h) => logisticObjective(k, t, g, comp, h), theta);
+      theta = Float64Array.from(res.x);
+      const model = new LogisticModel({
+        task: 'binary',
+        features: [...features],
+        classes: ['0', '1'],
+        target,
+        preprocessor: pre,
+        theta: Float64Array.from(theta),
+        blocks: 1,
+        params,
+        fit: {
+          solver: 'newton',
+          iterations: res.iterations,
+          gradientNorm: res.gradientNorm,
+          converged: res.converged,
+        },
+      });
+      linearPredictor(x, theta, eta);
+      const decisions = new Float64Array(n);
+      // Same arithmetic as LogisticModel.forward (θ₀ + Σ θ_j x_j in column order, then the sigmoid),
+      // so the decisions equal those of model.predictProba(table) ≥ 0.5 bit for bit.
+      for (let i = 0; i < n; i++) decisions[i] = sigmoid(eta[i]!) >= 0.5 ? 1 : 0;
+      return { model, decisions };
+    },
+  };
+}
+
+/** Inputs of {@link logisticObjective}. */
+export interface LogisticKernel {
+  readonly x: SparseRows;
+  readonly y: Float64Array;
+  readonly w: Float64Array;
+  readonly invSw: number;
+  readonly l2: number;
+  readonly fitIntercept: boolean;
+}
+
+/** η_i = θ₀ + Σ_j θ_{1+j}·x_ij over the nonzeros of row i (ascending j). */
+function linearPredictor(x: SparseRows, theta: Float64Array, out: Float64Array): void {
+  const { start, index, value } = x;
+  for (let i = 0; i < x.rows; i++) {
+    let s = theta[0]!;
+    for (let p = start[i]!, e = start[i + 1]!; p < e; p++) s += theta[1 + index[p]!]! * value[p]!;
+    out[i] = s;
+  }
+}
+
+/**
+ * Σw·(softplus(η) − yη)/Σw + ½·l2·‖β‖² on sparse rows; fills the gradient (Neumaier-compensated
+ * through `comp`) and, when `hess` is given, the Hessian (p × p, both triangles), accumulated over
+ * pairs of nonzeros only: O(nnz²) per row. The readable form: H = Xᵀ·diag(w·p(1 − p))·X/Σw + l2·I.
+ */
+export function logisticObjective(
+  k: LogisticKernel,
+  theta: Float64Array,
+  grad: Float64Array,
+  comp: Float64Array,
+  hess?: Float64Array,
+): number {
+  const { x, y, w, invSw } = k;
+  const { start, index, value } = x;
+  const q = x.cols + 1;
+  grad.fill(0);
+  comp.fill(0);
+  if (hess !== undefined) hess.fill(0);
+  let loss = 0;
+  let lossComp = 0;
+  for (let i = 0; i < x.rows; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    const b = start[i]!;
+    const e = start[i + 1]!;
+    let eta = theta[0]!;
+    for (let p = b; p < e; p++) eta += theta[1 + index[p]!]! * value[p]!;
+    const yi = y[i]!;
+    const li = wi * (softplus(eta) - yi * eta);
+    const t = loss + li;
+    lossComp += Math.abs(loss) >= Math.abs(li) ? loss - t + li : li - t + loss;
+    loss = t;
+    const pr = sigmoid(eta);
+    const r = wi * (pr - yi);
+    compAdd(grad, comp, 0, r);
+    for (let p = b; p < e; p++) compAdd(grad, comp, 1 + index[p]!, r * value[p]!);
+    if (hess !== undefined) {
+      const s = wi * pr * (1 - pr);
+      hess[0] = hess[0]! + s;
+      for (let p = b; p < e; p++) {
+        const ja = 1 + index[p]!;
+        const sa = s * value[p]!;
+        const row = ja * q;
+        hess[row] = hess[row]! + sa;
+        for (let r2 = b; r2 <= p; r2++) {
+          const jb = 1 + index[r2]!;
+          hess[row + jb] = hess[row + jb]! + sa * value[r2]!;
+        }
+      }
+    }
+  }
+  let pen = 0;
+  for (let j = 0; j < q; j++) {
+    grad[j] = (grad[j]! + comp[j]!) * invSw;
+    if (j > 0) {
+      grad[j] = grad[j]! + k.l2 * theta[j]!;
+      pen += theta[j]! * theta[j]!;
+    }
+  }
+  if (!k.fitIntercept) grad[0] = 0;
+  if (hess !== undefined) {
+    for (let a = 0; a < q; a++) {
+      for (let c = 0; c <= a; c++) {
+        const v = hess[a * q + c]! * invSw + (a === c && a > 0 ? k.l2 : 0);
+        hess[a * q + c] = v;
+        hess[c * q + a] = v;
+      }
+    }
+    if (!k.fitIntercept) for (let a = 0; a < q; a++) hess[a] = hess[a * q] = 0;
+  }
+  return (loss + lossComp) * invSw + 0.5 * k.l2 * pen;
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+function softplus(z: number): number {
+  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+}
+
+function compAdd(sum: Float64Array, comp: Float64Array, j: number, v: number): void {
+  const s = sum[j]!;
+  const t = s + v;
+  comp[j] = comp[j]! + (Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s);
+  sum[j] = t;
+}

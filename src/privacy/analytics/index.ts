@@ -1,0 +1,4 @@
+export * from './contribution.js';
+export * from './dp-describe.js';
+export * from './dp-fairness.js';
+export * from './dp-stats.js';
