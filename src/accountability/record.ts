@@ -174,7 +174,12 @@ export function canonicalRunRecord(value: unknown): CanonicalRunRecord {
     }
     for (let i = 0; i < arr.length; i++) {
       const f: unknown = arr[i];
-      if (!isObj(f) || typeof f.path !== 'string' || typeof f.sha256 !== 'string' || !SHA256_HEX.test(f.sha256))
+      if (
+        !isObj(f) ||
+        typeof f.path !== 'string' ||
+        typeof f.sha256 !== 'string' ||
+        !SHA256_HEX.test(f.sha256)
+      )
         issues.push(`${k}[${i}] must be { path, sha256 (64 lowercase hex digits) }`);
       else if (f.bytes !== undefined && !(Number.isSafeInteger(f.bytes) && (f.bytes as number) >= 0))
         issues.push(`${k}[${i}].bytes must be a non-negative integer`);
