@@ -66,8 +66,10 @@ export function jsDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
     const a = p[i]! / sp;
     const b = q[i]! / sq;
     const m = (a + b) / 2;
-    if (a > 0) js += 0.5 * a * Math.log(a / m);
-    if (b > 0) js += 0.5 * b * Math.log(b / m);
+    // A term is at most ½·a·ln 2; below 1e-300 it is negligible, and skipping it keeps a subnormal
+    // a from rounding m = a/2 to 0 (which would make a/m infinite).
+    if (a > 1e-300) js += 0.5 * a * Math.log(a / m);
+    if (b > 1e-300) js += 0.5 * b * Math.log(b / m);
   }
   return Math.min(Math.LN2, Math.max(0, js));
 }
