@@ -107,6 +107,12 @@ export function createRunRecord(init: RunRecordInit): RunRecord {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const STRING_FIELDS = ['command', 'toolVersion', 'actor'] as const;
+const OBJECT_FIELDS = ['config', 'summary'] as const;
+const FILE_FIELDS = ['inputs', 'outputs'] as const;
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const FIELDS = new Set([
   'schemaVersion',
@@ -148,8 +154,6 @@ export interface CanonicalRunRecord {
  */
 export function canonicalRunRecord(value: unknown): CanonicalRunRecord {
   const issues: string[] = [];
-  const isObj = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObj(value)) throw recordError(['the record must be a JSON object']);
   const v = value;
   if (typeof v.schemaVersion === 'number' && v.schemaVersion > RUN_RECORD_VERSION)
@@ -161,12 +165,12 @@ export function canonicalRunRecord(value: unknown): CanonicalRunRecord {
   if (v.schemaVersion !== RUN_RECORD_VERSION) issues.push(`schemaVersion must be ${RUN_RECORD_VERSION}`);
   if (typeof v.kind !== 'string' || !(v.kind in RECORD_KINDS))
     issues.push(`kind must be one of ${Object.keys(RECORD_KINDS).join(', ')}, got ${JSON.stringify(v.kind)}`);
-  for (const k of ['command', 'toolVersion', 'actor'] as const)
+  for (const k of STRING_FIELDS)
     if (typeof v[k] !== 'string' || v[k] === '') issues.push(`${k} must be a non-empty string`);
   if (typeof v.timestamp !== 'string' || !RFC3339.test(v.timestamp) || Number.isNaN(Date.parse(v.timestamp)))
     issues.push(`timestamp must be an RFC 3339 time, got ${JSON.stringify(v.timestamp)}`);
-  for (const k of ['config', 'summary'] as const) if (!isObj(v[k])) issues.push(`${k} must be an object`);
-  for (const k of ['inputs', 'outputs'] as const) {
+  for (const k of OBJECT_FIELDS) if (!isObj(v[k])) issues.push(`${k} must be an object`);
+  for (const k of FILE_FIELDS) {
     const arr = v[k];
     if (!Array.isArray(arr)) {
       issues.push(`${k} must be an array`);
@@ -190,7 +194,7 @@ export function canonicalRunRecord(value: unknown): CanonicalRunRecord {
     !(Array.isArray(v.refs) && v.refs.every((r) => Number.isSafeInteger(r) && r >= 0))
   )
     issues.push('refs must be an array of entry indices');
-  for (const k of Object.keys(v)) if (!FIELDS.has(k)) issues.push(`unknown field "${k}"`);
+  for (const k in v) if (Object.hasOwn(v, k) && !FIELDS.has(k)) issues.push(`unknown field "${k}"`);
   if (issues.length) throw recordError(issues);
   let canonical: string;
   try {

@@ -26,6 +26,7 @@ import { piiCommand, runPii } from './commands/pii.js';
 import { predictCommand, runPredict } from './commands/predict.js';
 import { privacyCommand, runPrivacy } from './commands/privacy.js';
 import { responsibilityCommand, runResponsibility } from './commands/responsibility.js';
+import { runSecagg, secaggCommand } from './commands/secagg.js';
 import { runTrain, trainCommand } from './commands/train.js';
 import { runVerify, verifyCommand } from './commands/verify.js';
 import type { CliIo } from './io.js';
@@ -44,6 +45,7 @@ const COMMANDS: Record<
   ledger: { summary: ledgerCommand.summary, run: runLedger },
   privacy: { summary: privacyCommand.summary, run: runPrivacy },
   'dp-describe': { summary: dpDescribeCommand.summary, run: runDpDescribe },
+  secagg: { summary: secaggCommand.summary, run: runSecagg },
   encrypt: { summary: encryptCommand.summary, run: runEncrypt },
   decrypt: { summary: decryptCommand.summary, run: runDecrypt },
   keys: { summary: keysCommand.summary, run: runKeys },

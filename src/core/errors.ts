@@ -158,6 +158,10 @@ export const ERROR_CODES = {
     meaning: 'A run record does not follow the RunRecord schema, or is not representable as canonical JSON.',
     howToFix: 'Fix the fields listed in the message (numbers must be finite, strings valid Unicode).',
   },
+  AEQ_LEDGER_RETENTION: {
+    meaning: 'The ledger retention policy in ledger.json or on the command line is malformed.',
+    howToFix: 'Set it again with `aequa ledger retention set --keep-days N --every 1d`.',
+  },
   AEQ_PRIVACY_BUDGET_EXHAUSTED: {
     meaning: 'A differentially private release would spend more privacy (ε, δ) than the budget has left.',
     howToFix:

@@ -51,6 +51,7 @@ export {
   type EgResult,
   exponentiatedGradient,
 } from './reductions/exponentiated-gradient.js';
+export { lambdaGrid } from './reductions/grid.js';
 export { type GridSearchOptions, type GridSearchResult, gridSearch } from './reductions/grid-search.js';
 export { bestMixture, type MixtureSolution } from './reductions/lp.js';
 export {

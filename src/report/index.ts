@@ -9,6 +9,13 @@ export { baseRateChart, divergenceChart, proxyChart, representationChart } from 
 export { runLabel, tradeoffChart } from './charts/tradeoff.js';
 export { type DataBiasHtmlOptions, renderDataBiasHtml } from './data-bias-html.js';
 export {
+  type ExplainDisparity,
+  type ExplainGlobal,
+  type ExplainReport,
+  type ExplainRowExtras,
+  renderExplainHtml,
+} from './explain-html.js';
+export {
   type CellText,
   cellWithReason,
   conventionNote,

@@ -104,4 +104,19 @@ describe('canonicalize (RFC 8785)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('gives the same text on its fast path as the checked walk, for deep nesting and many keys', () => {
+    // 100 levels exceed the fast path's depth of 64, so the checked walk writes this one; by hand:
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(canonicalize(deep)).toBe(`${'['.repeat(100)}1${']'.repeat(100)}`);
+    // 20 keys (more than the insertion-sort limit of 16), inserted in reverse: sorted by code unit.
+    const keys = Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const obj = Object.fromEntries([...keys].reverse().map((k) => [k, k === 'k03' ? 'a"b\n' : 0]));
+    expect(canonicalize(obj)).toBe(
+      `{${keys.map((k) => `"${k}":${k === 'k03' ? '"a\\"b\\n"' : 0}`).join(',')}}`,
+    );
+    // A lone surrogate deep in an array is still refused with its path.
+    expect(() => canonicalize({ a: [[0, '\udc00']] })).toThrow(/lone surrogate at a\[0\]\[1\]/);
+  });
 });

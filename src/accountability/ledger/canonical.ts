@@ -54,11 +54,41 @@ const isWellFormed: (s: string) => boolean =
     ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
     : (s) => !LONE_SURROGATE.test(s);
 
+/**
+ * The JSON string literal of s, or undefined when s holds a lone surrogate. One scan: strings with
+ * nothing to escape (the common case) are quoted as they are; others go through JSON.stringify,
+ * whose escapes are the ones RFC 8785 §3.2.2.2 prescribes.
+ */
+function quote(s: string): string | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return isWellFormed(s) ? JSON.stringify(s) : undefined;
+    if (c >= 0xd800 && c <= 0xdfff) return isWellFormed(s) ? JSON.stringify(s) : undefined;
+  }
+  return `"${s}"`;
+}
+
+/** Own enumerable keys sorted by UTF-16 code units (insertion sort for the usual few keys). */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
 /** The canonical text, or undefined when the value needs the checked walk (invalid or very deep). */
 function fastWrite(v: unknown, depth: number): string | undefined {
   switch (typeof v) {
     case 'string':
-      return isWellFormed(v) ? JSON.stringify(v) : undefined;
+      return quote(v);
     case 'number':
       return Number.isFinite(v) ? String(v) : undefined;
     case 'boolean':
@@ -77,14 +107,15 @@ function fastWrite(v: unknown, depth: number): string | undefined {
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return undefined;
-      const keys = Object.keys(v).sort();
+      const keys = sortedKeys(v);
       let s = '{';
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        if (!isWellFormed(k)) return undefined;
+        const q = quote(k);
+        if (q === undefined) return undefined;
         const x = fastWrite((v as Record<string, unknown>)[k], depth + 1);
         if (x === undefined) return undefined;
-        s += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${x}`;
+        s += i === 0 ? `${q}:${x}` : `,${q}:${x}`;
       }
       return `${s}}`;
     }

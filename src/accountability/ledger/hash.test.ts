@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,9 @@ import {
   fromBase64,
   fromHex,
   leafHash,
+  leafHashOfText,
   nodeHash,
+  nodeHashOfPair,
   sha256,
   toBase64,
   toHex,
@@ -50,5 +53,23 @@ describe('RFC 6962 hashing', () => {
     expect(() => fromHex('zz')).toThrow(/hex digits/);
     expect(() => fromBase64('AQI')).toThrow(/base64/);
     expect(() => fromBase64('AQJ=')).toThrow(/canonical/);
+  });
+
+  it('hashes a leaf from text and a node from two adjacent hashes like the plain forms', () => {
+    const h = (...parts: Uint8Array[]) => {
+      const c = createHash('sha256');
+      for (const p of parts) c.update(p);
+      return toHex(c.digest());
+    };
+    const text = '{"a":"é€😂"}'.repeat(200); // longer than the 1 KiB scratch buffer: it grows
+    const into = Buffer.alloc(Buffer.byteLength(text) + 3);
+    expect(toHex(leafHashOfText(text, into, 3))).toBe(h(Uint8Array.of(0), Buffer.from(text)));
+    expect(into.subarray(3).toString('utf8')).toBe(text);
+    expect(toHex(leafHash(Buffer.from(text)))).toBe(h(Uint8Array.of(0), Buffer.from(text)));
+    const pair = Buffer.concat([Buffer.alloc(5, 9), Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
+    expect(toHex(nodeHashOfPair(pair, 5))).toBe(
+      h(Uint8Array.of(1), Buffer.alloc(32, 1), Buffer.alloc(32, 2)),
+    );
+    expect(toHex(nodeHash(pair.subarray(5, 37), pair.subarray(37)))).toBe(toHex(nodeHashOfPair(pair, 5)));
   });
 });

@@ -89,6 +89,16 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 const NODE_PREFIX = new Uint8Array([0x01]);
 
 /**
+ * The node hash of two adjacent hashes: SHA-256(0x01 ‖ buf[offset, offset + 64)), for trees that
+ * keep sibling hashes side by side (no views are allocated).
+ * @example toHex(nodeHashOfPair(Buffer.concat([utf8('N123'), utf8('N456')]), 0)) — see the tree tests
+ */
+export function nodeHashOfPair(buf: Buffer, offset: number): Uint8Array {
+  buf.copy(nodeScratch, 1, offset, offset + 2 * HASH_SIZE);
+  return digest(nodeScratch);
+}
+
+/**
  * The root hash of the empty tree, MTH({}) = SHA-256("").
  * @example toHex(emptyRoot()) // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  */

@@ -6,7 +6,7 @@
  * size, and inclusion (§2.1.3.1) and consistency (§2.1.4.1) proofs, cost O(log n) hashes.
  */
 import { InvalidArgumentError } from '../../core/index.js';
-import { emptyRoot, HASH_SIZE, leafHash as hashLeaf, nodeHash } from './hash.js';
+import { emptyRoot, HASH_SIZE, leafHash as hashLeaf, nodeHash, nodeHashOfPair } from './hash.js';
 
 /** The largest power of two strictly below n (n ≥ 2): the split point k of RFC 9162 §2.1.1. */
 export function splitPoint(n: number): number {
@@ -30,7 +30,7 @@ function isPow2(n: number): boolean {
  */
 export class MerkleTree {
   /** levels[h] holds the hashes of the perfect subtrees of 2^h leaves, left to right, 32 bytes each. */
-  #levels: Uint8Array[] = [];
+  #levels: Buffer[] = [];
   #size = 0;
 
   /** Builds a tree from leaf hashes (each 32 bytes). */
@@ -54,7 +54,8 @@ export class MerkleTree {
     let h = 0;
     let j = index;
     while (j % 2 === 1) {
-      const parent = nodeHash(this.#get(h, j - 1), this.#get(h, j));
+      // Siblings j - 1 and j sit side by side in the level's buffer.
+      const parent = nodeHashOfPair(this.#levels[h]!, (j - 1) * HASH_SIZE);
       h++;
       j = (j - 1) / 2;
       this.#put(h, j, parent);
@@ -158,17 +159,18 @@ export class MerkleTree {
   }
 
   #get(h: number, j: number): Uint8Array {
-    return this.#levels[h]!.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE);
+    const buf = this.#levels[h]!;
+    return new Uint8Array(buf.buffer, buf.byteOffset + j * HASH_SIZE, HASH_SIZE);
   }
 
   #put(h: number, j: number, hash: Uint8Array): void {
     let buf = this.#levels[h];
     if (buf === undefined) {
-      buf = new Uint8Array(HASH_SIZE * 64);
+      buf = Buffer.alloc(HASH_SIZE * 64);
       this.#levels[h] = buf;
     }
     if ((j + 1) * HASH_SIZE > buf.length) {
-      const bigger = new Uint8Array(Math.max(buf.length * 2, (j + 1) * HASH_SIZE));
+      const bigger = Buffer.alloc(Math.max(buf.length * 2, (j + 1) * HASH_SIZE));
       bigger.set(buf);
       buf = bigger;
       this.#levels[h] = buf;

@@ -10,7 +10,7 @@ import { toHex } from '../ledger/hash.js';
 import { naiveMTH } from '../ledger/naive-merkle.fixture.js';
 import { verifyConsistency, verifyInclusion } from '../ledger/proof.js';
 import { createRunRecord, type RunRecord } from '../record.js';
-import { Ledger } from './file-store.js';
+import { LEDGER_FORMAT_VERSION, Ledger } from './file-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'aequa-ledger-'));
 let n = 0;
@@ -110,7 +110,7 @@ describe('Ledger (file store)', () => {
     const dir = fresh();
     await (await Ledger.init(dir, { origin: 'example.com/e' })).close();
     const meta = JSON.parse(readFileSync(join(dir, 'ledger.json'), 'utf8'));
-    writeFileSync(join(dir, 'ledger.json'), JSON.stringify({ ...meta, version: 2 }));
+    writeFileSync(join(dir, 'ledger.json'), JSON.stringify({ ...meta, version: LEDGER_FORMAT_VERSION + 1 }));
     await expect(Ledger.open(dir)).rejects.toMatchObject({ code: 'AEQ_LEDGER_VERSION' });
     writeFileSync(join(dir, 'ledger.json'), JSON.stringify(meta));
     writeFileSync(join(dir, 'private.key'), '');

@@ -24,15 +24,46 @@ import {
   verifierKeyString,
 } from '../ledger/checkpoint.js';
 import { RootMismatchError } from '../ledger/errors.js';
-import { bytesEqual, leafHash as hashLeaf, toHex } from '../ledger/hash.js';
+import { bytesEqual, fromHex, leafHash as hashLeaf, toHex } from '../ledger/hash.js';
 import type { ConsistencyProof, InclusionProof } from '../ledger/proof.js';
 import { verifyConsistency } from '../ledger/proof.js';
 import { MerkleTree } from '../ledger/tree.js';
-import { parseRunRecord, type RunRecord } from '../record.js';
-import { decodeFrame, decodeHead, encodeFrame, encodeHead, HEAD_SIZE, type Head } from './frame.js';
+import {
+  canonicalRunRecord,
+  createRunRecord,
+  parseRunRecord,
+  type RecordKind,
+  type RunRecord,
+} from '../record.js';
+import {
+  decodeFrame,
+  decodeHead,
+  encodeFrame,
+  encodeHead,
+  FRAME_OVERHEAD,
+  HEAD_SIZE,
+  type Head,
+  maxFrameSize,
+  writeFrame,
+} from './frame.js';
+import {
+  DEFAULT_REDACT_KINDS,
+  inRanges,
+  parseDuration,
+  parseRetentionPolicy,
+  parseTombstone,
+  type RetentionPolicy,
+  type Tombstone,
+  tombstoneText,
+  toRanges,
+} from './retention.js';
 
-/** Format version of the ledger folder; a larger one in ledger.json means a newer aequa wrote it. */
-export const LEDGER_FORMAT_VERSION = 1;
+/**
+ * Format version of the ledger folder; a larger one in ledger.json means a newer aequa wrote it.
+ * Version 2 adds tombstones (redacted payloads, see retention.ts); a ledger is raised from 1 to 2
+ * when its first payload is redacted, so that an older aequa refuses it instead of reporting tampering.
+ */
+export const LEDGER_FORMAT_VERSION = 2;
 
 const FILES = {
   meta: 'ledger.json',
@@ -56,6 +87,8 @@ export interface LedgerMeta {
   /** Verifier key `<name>+<hex key ID>+<base64(0x01 ‖ public key)>`, as witnesses take it. */
   readonly verifierKey: string;
   readonly created: string;
+  /** The retention policy (`aequa ledger retention set`), when one is set. */
+  readonly retention?: RetentionPolicy;
 }
 
 /** What {@link Ledger.append} resolves to once the entry is durable. */
@@ -69,8 +102,58 @@ export interface LedgerEntry {
   readonly index: number;
   readonly record: RunRecord;
   readonly leafHash: Uint8Array;
-  /** The canonical JSON bytes that were hashed. */
+  /** The canonical JSON bytes that were hashed (for a tombstone: the tombstone's bytes). */
   readonly bytes: Uint8Array;
+  /**
+   * Set when the payload was redacted by retention: then `record` is a stand-in of kind
+   * `retention` (command `redacted`, timestamp of the retention entry) and only the leaf hash is original.
+   */
+  readonly tombstone: Tombstone | null;
+}
+
+/** One stored checkpoint, as `aequa ledger checkpoints` lists it. */
+export interface StoredCheckpoint {
+  /** Position in checkpoints.log, from 0. */
+  readonly position: number;
+  readonly size: number;
+  /** Lowercase hex root hash the note signs. */
+  readonly rootHash: string;
+  /** When it was signed (RFC 3339), null for checkpoints written before this was recorded. */
+  readonly time: string | null;
+  /** Consistency proof from the previous stored checkpoint's size, as stored with it. */
+  readonly proof: { readonly fromSize: number; readonly path: readonly string[] } | null;
+  readonly note: string;
+}
+
+/** Options of {@link Ledger.applyRetention}. */
+export interface ApplyRetentionOptions {
+  /** Who runs it, for the retention entry. */
+  readonly actor: string;
+  /** `aequa@<version>`, for the retention entry. */
+  readonly toolVersion: string;
+  /** The clock. @default new Date() */
+  readonly now?: Date;
+  /** Overrides the policy's keepDays. */
+  readonly keepDays?: number;
+  /** Overrides the policy's kinds. */
+  readonly kinds?: readonly RecordKind[];
+  /** Report what would be redacted without changing anything. @default false */
+  readonly dryRun?: boolean;
+}
+
+/** What {@link Ledger.applyRetention} did. */
+export interface RetentionReport {
+  /** Entries with a timestamp before this (RFC 3339) were due for redaction. */
+  readonly cutoff: string;
+  /** Entries whose payloads were (or, in a dry run, would be) replaced by tombstones. */
+  readonly redacted: number;
+  /** Half-open index ranges of those entries. */
+  readonly ranges: readonly (readonly [number, number])[];
+  /** Index of the `retention` entry declaring the redaction, null when nothing new was due. */
+  readonly retentionEntry: number | null;
+  /** The checkpoint signed before redacting, null when none was needed. */
+  readonly checkpoint: string | null;
+  readonly dryRun: boolean;
 }
 
 /** One problem found by {@link Ledger.verify}. */
@@ -91,6 +174,10 @@ export interface VerifyReport {
   readonly checkpoints: number;
   /** The first entry that failed, or null. */
   readonly firstBadEntry: number | null;
+  /** Position (from 0) of the first stored checkpoint that failed, or null. */
+  readonly firstBadCheckpoint: number | null;
+  /** Entries whose payloads were redacted to tombstones (their leaf hashes verified). */
+  readonly tombstones: number;
   readonly problems: readonly VerifyProblem[];
   /** Bytes past the last committed entry left by an interrupted append (removed by the next writer). */
   readonly tornTailBytes: number;
@@ -133,7 +220,7 @@ async function readMeta(dir: string): Promise<LedgerMeta> {
   let meta: LedgerMeta;
   try {
     meta = JSON.parse(text) as LedgerMeta;
-  } catch (e) {
+  } catch {
     throw corrupt(`${join(dir, FILES.meta)} is not valid JSON.`, { file: FILES.meta });
   }
   if (meta.format !== 'aequa-ledger' || typeof meta.version !== 'number')
@@ -197,12 +284,42 @@ async function acquireLock(dir: string): Promise<string> {
   });
 }
 
-interface Pending {
-  readonly frame: Buffer;
-  readonly index: number;
-  readonly leafHash: Uint8Array;
-  resolve(r: AppendResult): void;
-  reject(e: unknown): void;
+/**
+ * Appends waiting for one group commit: their frames encoded back to back in one buffer (written
+ * with one write and one fdatasync), their leaf hashes, and one promise all of them wait on.
+ */
+class Batch {
+  buf: Buffer;
+  len = 0;
+  readonly starts: number[] = [];
+  readonly leaves: Uint8Array[] = [];
+  readonly done: Promise<void>;
+  resolve!: () => void;
+  reject!: (e: unknown) => void;
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.done = new Promise<void>((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+    // Callers handle each append's own promise; this one must not count as unhandled.
+    this.done.catch(() => {});
+  }
+
+  /** Encodes one entry's frame at the end of the buffer; returns its leaf hash. */
+  add(index: number, text: string): Uint8Array {
+    const need = this.len + maxFrameSize(text);
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    const leaf = writeFrame(this.buf, this.len, index, text);
+    this.starts.push(this.len);
+    this.leaves.push(leaf);
+    this.len += FRAME_OVERHEAD + this.buf.readUInt32BE(this.len + 4);
+    return leaf;
+  }
 }
 
 /** Options of {@link Ledger.init}. */
@@ -230,7 +347,7 @@ export interface LedgerOpenOptions {
  */
 export class Ledger {
   readonly dir: string;
-  readonly meta: LedgerMeta;
+  #meta: LedgerMeta;
   readonly readOnly: boolean;
   readonly #verifier: NoteVerifier;
   #tree: MerkleTree;
@@ -240,8 +357,11 @@ export class Ledger {
   #fh: FileHandle;
   #headFh: FileHandle | null;
   #lockPath: string | null;
-  #pending: Pending[] = [];
+  /** Batches not yet being written, oldest first; appends join the last one. */
+  #batches: Batch[] = [];
   #flushing: Promise<void> | null = null;
+  /** Head writes run behind the data writes, one at a time. */
+  #headChain: Promise<void> = Promise.resolve();
   #failed: unknown = null;
   #closed = false;
   #signer: NoteSigner | null = null;
@@ -258,7 +378,7 @@ export class Ledger {
     bytes: number,
   ) {
     this.dir = dir;
-    this.meta = meta;
+    this.#meta = meta;
     this.readOnly = readOnly;
     this.#verifier = parseVerifierKey(meta.verifierKey);
     this.#fh = fh;
@@ -311,7 +431,7 @@ export class Ledger {
     await head.close();
     const meta: LedgerMeta = {
       format: 'aequa-ledger',
-      version: LEDGER_FORMAT_VERSION,
+      version: 1, // raised to 2 by the first redaction (tombstones)
       origin: opts.origin,
       verifierKey: verifierKeyString(opts.origin, ed25519PublicKey(privateKey)),
       created: new Date().toISOString(),
@@ -383,6 +503,11 @@ export class Ledger {
     }
   }
 
+  /** ledger.json as last read or written. */
+  get meta(): LedgerMeta {
+    return this.#meta;
+  }
+
   /** The log's origin (checkpoint first line and key name). */
   get origin(): string {
     return this.meta.origin;
@@ -410,43 +535,35 @@ export class Ledger {
         ),
       );
     if (this.#failed !== null) return Promise.reject(this.#failed);
-    let payload: Buffer;
+    let text: string;
     try {
-      payload = Buffer.from(canonicalize(parseRunRecord(record)), 'utf8');
+      text = canonicalRunRecord(record).canonical;
     } catch (e) {
       return Promise.reject(e);
     }
-    const leaf = hashLeaf(payload);
+    let batch = this.#batches[this.#batches.length - 1];
+    if (batch === undefined || batch.len >= MAX_BATCH_BYTES) {
+      batch = new Batch(Math.min(MAX_BATCH_BYTES, 64 * 1024));
+      this.#batches.push(batch);
+    }
     const index = this.#nextIndex++;
-    const frame = encodeFrame(index, payload, leaf);
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.#pending.push({ frame, index, leafHash: leaf, resolve, reject });
-      if (this.#flushing === null) this.#flushing = this.#flushLoop();
-    });
+    const leaf = batch.add(index, text);
+    if (this.#flushing === null) this.#flushing = this.#flushLoop();
+    return batch.done.then(() => ({ index, leafHash: leaf }));
   }
 
   async #flushLoop(): Promise<void> {
     await null; // let appends issued in the same tick join the first batch
-    while (this.#pending.length > 0) {
-      let n = 0;
-      let bytes = 0;
-      while (
-        n < this.#pending.length &&
-        (n === 0 || bytes + this.#pending[n]!.frame.length <= MAX_BATCH_BYTES)
-      )
-        bytes += this.#pending[n++]!.frame.length;
-      const batch = this.#pending.splice(0, n);
-      const buf =
-        batch.length === 1
-          ? batch[0]!.frame
-          : Buffer.concat(
-              batch.map((b) => b.frame),
-              bytes,
-            );
+    for (let batch = this.#batches.shift(); batch !== undefined; batch = this.#batches.shift()) {
       try {
         let done = 0;
-        while (done < buf.length) {
-          const { bytesWritten } = await this.#fh.write(buf, done, buf.length - done, this.#bytes + done);
+        while (done < batch.len) {
+          const { bytesWritten } = await this.#fh.write(
+            batch.buf,
+            done,
+            batch.len - done,
+            this.#bytes + done,
+          );
           done += bytesWritten;
         }
         await this.#fh.datasync();
@@ -460,17 +577,19 @@ export class Ledger {
           },
         );
         this.#failed = err;
-        for (const b of [...batch, ...this.#pending.splice(0)]) b.reject(err);
+        batch.reject(err);
+        for (const b of this.#batches.splice(0)) b.reject(err);
         break;
       }
-      for (const b of batch) {
-        this.#offsets.push(this.#bytes);
-        this.#tree.append(b.leafHash);
-        this.#bytes += b.frame.length;
+      const base = this.#bytes;
+      for (let k = 0; k < batch.leaves.length; k++) {
+        this.#offsets.push(base + batch.starts[k]!);
+        this.#tree.append(batch.leaves[k]!);
       }
-      // The head is a hint written after the data is durable; it is synced on close.
-      await this.#writeHead().catch(() => {});
-      for (const b of batch) b.resolve({ index: b.index, leafHash: b.leafHash });
+      this.#bytes += batch.len;
+      // The head is a hint written after the data is durable (never ahead of it); synced on close.
+      this.#headChain = this.#headChain.then(() => this.#writeHead()).catch(() => {});
+      batch.resolve();
     }
     this.#flushing = null;
   }
@@ -484,6 +603,7 @@ export class Ledger {
   /** Waits until every append issued so far is durable (or failed). */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing;
+    await this.#headChain;
   }
 
   /** Root hash of the first `size` entries (default: all durable entries). */
@@ -500,25 +620,52 @@ export class Ledger {
   }
 
   /**
-   * Reads entry i back.
+   * Reads entry i back. A redacted entry comes back with `tombstone` set and a stand-in record.
    * @throws {AEQ_LEDGER_NOT_FOUND} when i is out of range
    * @throws {AEQ_LEDGER_CORRUPT} when the stored frame no longer matches its leaf hash
    */
   async get(i: number): Promise<LedgerEntry> {
     this.#checkIndex(i);
-    const offset = this.#offsets[i]!;
-    const end = i + 1 < this.#offsets.length ? this.#offsets[i + 1]! : this.#bytes;
-    const buf = Buffer.alloc(end - offset);
-    await this.#fh.read(buf, 0, buf.length, offset);
-    const f = decodeFrame(buf, 0);
-    if (!f.ok || f.index !== i || !bytesEqual(hashLeaf(f.payload), this.#tree.leafHash(i)))
+    const f = await this.#readFrame(i);
+    const leaf = this.#tree.leafHash(i);
+    const tomb = parseTombstone(f.payload);
+    if (tomb !== null) {
+      if (tomb.leafHash !== toHex(leaf) || tomb.retention >= this.size)
+        throw corrupt(`Ledger entry ${i} changed on disk since it was opened.`, { index: i });
+      const r = tomb.retention === i ? null : await this.#readFrame(tomb.retention).catch(() => null);
+      const ts = r
+        ? (JSON.parse(r.payload.toString('utf8')) as { timestamp?: unknown }).timestamp
+        : undefined;
+      const record = createRunRecord({
+        kind: 'retention',
+        command: 'redacted',
+        toolVersion: 'aequa',
+        actor: 'retention',
+        timestamp: typeof ts === 'string' ? ts : new Date(0),
+        summary: { redacted: true, retentionEntry: tomb.retention, leafHash: tomb.leafHash },
+      });
+      return { index: i, record, leafHash: f.leafHash, bytes: f.payload, tombstone: tomb };
+    }
+    if (!bytesEqual(hashLeaf(f.payload), leaf))
       throw corrupt(`Ledger entry ${i} changed on disk since it was opened.`, { index: i });
     return {
       index: i,
       record: JSON.parse(f.payload.toString('utf8')) as RunRecord,
       leafHash: f.leafHash,
       bytes: f.payload,
+      tombstone: null,
     };
+  }
+
+  async #readFrame(i: number): Promise<{ payload: Buffer; leafHash: Uint8Array }> {
+    const offset = this.#offsets[i]!;
+    const end = i + 1 < this.#offsets.length ? this.#offsets[i + 1]! : this.#bytes;
+    const buf = Buffer.alloc(end - offset);
+    await this.#fh.read(buf, 0, buf.length, offset);
+    const f = decodeFrame(buf, 0);
+    if (!f.ok || f.index !== i || !bytesEqual(f.leafHash, this.#tree.leafHash(i)))
+      throw corrupt(`Ledger entry ${i} changed on disk since it was opened.`, { index: i });
+    return f;
   }
 
   /**
@@ -590,18 +737,21 @@ export class Ledger {
   }
 
   /**
-   * Signs a checkpoint of the current tree (C2SP tlog-checkpoint as a signed note), stores it and
-   * returns its text.
+   * Signs a checkpoint of the current tree (C2SP tlog-checkpoint as a signed note), stores it with
+   * its time and the consistency proof from the previous stored checkpoint, and returns its text.
    * @throws {AEQ_LEDGER_KEY} when the private key is missing or not this ledger's
    */
-  async checkpoint(): Promise<string> {
+  async checkpoint(now: Date = new Date()): Promise<string> {
     await this.flush();
     const signer = await this.#loadSigner();
     const size = this.size;
     const note = signCheckpoint({ origin: this.origin, size, rootHash: this.#tree.root(size) }, signer);
+    const last = (await this.storedCheckpoints()).at(-1);
+    const fromSize = last !== undefined && last.size <= size ? last.size : 0;
+    const proof = { fromSize, path: this.#tree.consistencyProof(fromSize, size).map(toHex) };
     const fh = await open(join(this.dir, FILES.checkpoints), 'a');
     try {
-      await fh.write(`${canonicalize({ note, size })}\n`);
+      await fh.write(`${canonicalize({ note, size, time: now.toISOString(), proof })}\n`);
       await fh.datasync();
     } finally {
       await fh.close();
@@ -612,34 +762,283 @@ export class Ledger {
     return note;
   }
 
+  /**
+   * Signs a checkpoint when the retention policy says one is due: `everyEntries` entries or `every`
+   * time since the last stored checkpoint (and at least one new entry). Returns the note, or null.
+   * @throws {AEQ_LEDGER_KEY} when one is due and the private key is missing
+   */
+  async checkpointIfDue(now: Date = new Date()): Promise<string | null> {
+    const policy = this.#meta.retention;
+    if (!policy || (policy.every === undefined && policy.everyEntries === undefined)) return null;
+    await this.flush();
+    const last = (await this.storedCheckpoints()).at(-1);
+    if (this.size === 0 || (last !== undefined && last.size >= this.size)) return null;
+    const due =
+      last === undefined ||
+      (policy.everyEntries !== undefined && this.size - last.size >= policy.everyEntries) ||
+      (policy.every !== undefined &&
+        (last.time === null || now.getTime() - Date.parse(last.time) >= parseDuration(policy.every)));
+    return due ? this.checkpoint(now) : null;
+  }
+
   /** All stored checkpoint notes, oldest first. */
   async checkpoints(): Promise<string[]> {
+    return (await this.storedCheckpoints()).map((c) => c.note);
+  }
+
+  /**
+   * All stored checkpoints with their sizes, roots, times and stored consistency proofs, oldest
+   * first. The signatures are not checked here (verify does).
+   * @throws {AEQ_LEDGER_CORRUPT} when a line of checkpoints.log is not a stored checkpoint
+   */
+  async storedCheckpoints(): Promise<StoredCheckpoint[]> {
     const text = await readFile(join(this.dir, FILES.checkpoints), 'utf8').catch(() => '');
-    return text
-      .split('\n')
-      .filter((l) => l.length > 0)
-      .map((l) => (JSON.parse(l) as { note: string }).note);
+    const out: StoredCheckpoint[] = [];
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      const position = out.length;
+      let v: {
+        note?: unknown;
+        size?: unknown;
+        time?: unknown;
+        proof?: { fromSize?: unknown; path?: unknown };
+      };
+      try {
+        v = JSON.parse(line);
+      } catch {
+        throw corrupt(`Checkpoint ${position} in ${FILES.checkpoints} is not valid JSON.`, { position });
+      }
+      if (typeof v.note !== 'string' || !Number.isSafeInteger(v.size))
+        throw corrupt(`Checkpoint ${position} in ${FILES.checkpoints} has no note or size.`, { position });
+      const rootLine = v.note.split('\n')[2] ?? '';
+      const rootHash = /^[A-Za-z0-9+/]+=*$/.test(rootLine)
+        ? Buffer.from(rootLine, 'base64').toString('hex')
+        : '';
+      const p = v.proof;
+      const proof =
+        p &&
+        Number.isSafeInteger(p.fromSize) &&
+        Array.isArray(p.path) &&
+        p.path.every((h) => typeof h === 'string')
+          ? { fromSize: p.fromSize as number, path: p.path as string[] }
+          : null;
+      out.push({
+        position,
+        size: v.size as number,
+        rootHash,
+        time: typeof v.time === 'string' ? v.time : null,
+        proof,
+        note: v.note,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Sets (or, with null, removes) the retention policy in ledger.json.
+   * @throws {AEQ_LEDGER_RETENTION} when the policy is malformed
+   */
+  async setRetention(policy: RetentionPolicy | null): Promise<void> {
+    this.#assertWritable();
+    const { retention: _, ...rest } = this.#meta;
+    const meta: LedgerMeta = policy === null ? rest : { ...rest, retention: parseRetentionPolicy(policy) };
+    await this.#writeMeta(meta);
+  }
+
+  async #writeMeta(meta: LedgerMeta): Promise<void> {
+    const tmp = join(this.dir, `.${FILES.meta}.tmp`);
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(`${JSON.stringify(meta, null, 2)}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(this.dir, FILES.meta));
+    await fsyncDir(this.dir);
+    this.#meta = meta;
+  }
+
+  #assertWritable(): void {
+    if (this.readOnly || this.#closed)
+      throw new AequaError(
+        'AEQ_LEDGER_LOCKED',
+        `The ledger in ${this.dir} is ${this.#closed ? 'closed' : 'open read-only'}.`,
+        { hint: 'Open it for writing (Ledger.open without readOnly).' },
+      );
+  }
+
+  /**
+   * Applies the retention policy (EU AI Act Art. 12 event logs). No entry ever leaves the log: the
+   * payloads of entries older than `keepDays` (of the kinds the policy lists) are replaced by
+   * tombstones that keep each entry's original leaf hash. Steps, each safe to interrupt: (1) append a
+   * `retention` entry declaring the index ranges redacted, (2) sign a checkpoint, (3) rewrite
+   * entries.log with the tombstones (to a temporary file, fsync, rename). An interrupted run is
+   * completed by the next one. Then a checkpoint is signed if the policy says one is due.
+   * @throws {AEQ_LEDGER_RETENTION} when no keepDays is given or set
+   * @throws {AEQ_LEDGER_KEY} when the private key is missing
+   */
+  async applyRetention(opts: ApplyRetentionOptions): Promise<RetentionReport> {
+    this.#assertWritable();
+    const policy = this.#meta.retention ?? {};
+    const keepDays = opts.keepDays ?? policy.keepDays;
+    if (keepDays === undefined || !(keepDays >= 0))
+      throw new AequaError(
+        'AEQ_LEDGER_RETENTION',
+        `No retention period is set for the ledger in ${this.dir}.`,
+        {
+          hint: 'Set one with `aequa ledger retention set --keep-days N`, or pass --keep-days.',
+        },
+      );
+    const kinds = new Set<string>(opts.kinds ?? policy.kinds ?? DEFAULT_REDACT_KINDS);
+    kinds.delete('retention'); // retention entries authenticate the tombstones: never redacted
+    const now = opts.now ?? new Date();
+    const cutoff = new Date(now.getTime() - keepDays * 86_400_000);
+    await this.flush();
+    const size = this.size;
+    const buf = Buffer.alloc(this.#bytes);
+    await this.#fh.read(buf, 0, buf.length, 0);
+    // Which entries are due, and which were declared by an earlier, interrupted run.
+    const declared = new Map<number, number>();
+    const due: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const f = decodeFrame(buf, this.#offsets[i]!);
+      if (!f.ok) throw corrupt(`Ledger entry ${i} is damaged.`, { index: i });
+      if (parseTombstone(f.payload) !== null) continue;
+      const r = JSON.parse(f.payload.toString('utf8')) as RunRecord;
+      if (r.kind === 'retention') {
+        for (const [a, b] of redactedRanges(r)) for (let j = a; j < b && j < i; j++) declared.set(j, i);
+        continue;
+      }
+      if (kinds.has(r.kind) && Date.parse(r.timestamp) < cutoff.getTime()) due.push(i);
+    }
+    const fresh = due.filter((i) => !declared.has(i));
+    const pending = [...declared.keys()].filter((i) => {
+      const f = decodeFrame(buf, this.#offsets[i]!);
+      return f.ok && parseTombstone(f.payload) === null;
+    });
+    const ranges = toRanges(fresh);
+    if (opts.dryRun)
+      return {
+        cutoff: cutoff.toISOString(),
+        redacted: fresh.length + pending.length,
+        ranges: toRanges([...fresh, ...pending].sort((a, b) => a - b)),
+        retentionEntry: null,
+        checkpoint: null,
+        dryRun: true,
+      };
+    let retentionEntry: number | null = null;
+    let note: string | null = null;
+    if (fresh.length > 0) {
+      const { index } = await this.append(
+        createRunRecord({
+          kind: 'retention',
+          command: 'ledger retention',
+          actor: opts.actor,
+          toolVersion: opts.toolVersion,
+          timestamp: now,
+          config: { keepDays, kinds: [...kinds].sort() },
+          summary: { cutoff: cutoff.toISOString(), redacted: ranges, count: fresh.length },
+        }),
+      );
+      retentionEntry = index;
+      for (const i of fresh) declared.set(i, index);
+      note = await this.checkpoint(now);
+    }
+    const toRedact = [...fresh, ...pending];
+    if (toRedact.length > 0) {
+      if (this.#meta.version < 2) await this.#writeMeta({ ...this.#meta, version: 2 });
+      await this.#rewriteWithTombstones(new Map(toRedact.map((i) => [i, declared.get(i)!])));
+    }
+    const periodic = await this.checkpointIfDue(now);
+    return {
+      cutoff: cutoff.toISOString(),
+      redacted: toRedact.length,
+      ranges: toRanges(toRedact.sort((a, b) => a - b)),
+      retentionEntry,
+      checkpoint: periodic ?? note,
+      dryRun: false,
+    };
+  }
+
+  /** Rewrites entries.log with the given entries' payloads replaced by tombstones (index → retention entry). */
+  async #rewriteWithTombstones(redact: ReadonlyMap<number, number>): Promise<void> {
+    await this.flush();
+    // Hold the flush slot so that appends issued meanwhile wait in their batches.
+    let release!: () => void;
+    this.#flushing = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      const buf = Buffer.alloc(this.#bytes);
+      await this.#fh.read(buf, 0, buf.length, 0);
+      const parts: Buffer[] = [];
+      const offsets: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < this.#offsets.length; i++) {
+        const start = this.#offsets[i]!;
+        const end = i + 1 < this.#offsets.length ? this.#offsets[i + 1]! : this.#bytes;
+        const retention = redact.get(i);
+        const frame =
+          retention === undefined
+            ? buf.subarray(start, end)
+            : encodeFrame(
+                i,
+                Buffer.from(tombstoneText(toHex(this.#tree.leafHash(i)), retention)),
+                this.#tree.leafHash(i),
+              );
+        offsets.push(bytes);
+        parts.push(frame);
+        bytes += frame.length;
+      }
+      const tmp = join(this.dir, `.${FILES.entries}.tmp`);
+      const out = await open(tmp, 'w');
+      try {
+        await out.writeFile(Buffer.concat(parts, bytes));
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await rename(tmp, join(this.dir, FILES.entries));
+      await fsyncDir(this.dir);
+      await this.#fh.close();
+      this.#fh = await open(join(this.dir, FILES.entries), 'r+');
+      this.#offsets = offsets;
+      this.#bytes = bytes;
+      await this.#writeHead();
+      await this.#headFh?.sync();
+    } finally {
+      this.#flushing = null;
+      release();
+      if (this.#batches.length > 0) this.#flushing = this.#flushLoop();
+    }
   }
 
   /**
    * Recomputes everything from the bytes on disk: every frame's checksum, index and leaf hash, that
-   * each payload is a canonical RunRecord, the committed head, and every signed checkpoint's
-   * signature and root (with a consistency proof between successive checkpoints). Names the first
-   * bad entry. Does not change the files.
+   * each payload is a canonical RunRecord (or a tombstone keeping the original leaf hash, declared by
+   * a later `retention` entry), the committed head, and every stored checkpoint: its signature, the
+   * stored consistency proof from the checkpoint before it (so "nothing was deleted" is shown by the
+   * checkpoints alone), and its root against the recomputed tree. Names the first bad entry and the
+   * first bad checkpoint. Does not change the files.
    */
   async verify(): Promise<VerifyReport> {
     await this.flush();
     const problems: VerifyProblem[] = [];
     let firstBad: number | null = null;
-    const bad = (index: number | null, message: string) => {
+    let firstBadCp: number | null = null;
+    const bad = (index: number | null, message: string, checkpoint: number | null = null) => {
       problems.push({ index, message });
       if (index !== null && (firstBad === null || index < firstBad)) firstBad = index;
+      if (checkpoint !== null && (firstBadCp === null || checkpoint < firstBadCp)) firstBadCp = checkpoint;
     };
     const headBuf = await readFile(join(this.dir, FILES.head)).catch(() => Buffer.alloc(0));
     const head = decodeHead(headBuf);
     if (head === null) bad(null, `The head record (${FILES.head}) is missing or fails its checksum.`);
     const buf = await readFile(join(this.dir, FILES.entries));
     const tree = new MerkleTree();
+    const tombstones: [number, Tombstone][] = [];
+    const retentions = new Map<number, readonly (readonly [number, number])[]>();
     let offset = 0;
     let tornTail = 0;
     while (offset < buf.length) {
@@ -658,17 +1057,40 @@ export class Ledger {
         bad(i, `Ledger ${where} holds index ${f.index}: entries were reordered, dropped or inserted.`);
         break;
       }
-      if (!bytesEqual(hashLeaf(f.payload), f.leafHash)) {
-        bad(i, `Ledger ${where}: its stored leaf hash does not match its content.`);
-        break;
-      }
-      const problem = checkPayload(f.payload);
-      if (problem) {
-        bad(i, `Ledger ${where}: ${problem}.`);
-        break;
+      const tomb = parseTombstone(f.payload);
+      if (tomb !== null) {
+        if (tomb.leafHash !== toHex(f.leafHash)) {
+          bad(i, `Ledger ${where}: its tombstone's leaf hash does not match the frame's.`);
+          break;
+        }
+        tombstones.push([i, tomb]);
+      } else {
+        if (!bytesEqual(hashLeaf(f.payload), f.leafHash)) {
+          bad(i, `Ledger ${where}: its stored leaf hash does not match its content.`);
+          break;
+        }
+        const checked = checkPayload(f.payload);
+        if (typeof checked === 'string') {
+          bad(i, `Ledger ${where}: ${checked}.`);
+          break;
+        }
+        if (checked.kind === 'retention') retentions.set(i, redactedRanges(checked));
       }
       tree.append(f.leafHash);
       offset += f.length;
+    }
+    // A tombstone is genuine only when the later retention entry it names declared it.
+    const scanBroken = firstBad !== null;
+    for (const [i, t] of tombstones) {
+      if (scanBroken && t.retention >= tree.size) continue; // its retention entry was not reached
+      const ranges = t.retention > i ? retentions.get(t.retention) : undefined;
+      if (ranges === undefined || !inRanges(ranges, i)) {
+        bad(
+          i,
+          `Ledger entry ${i} is a tombstone naming entry ${t.retention}, which is not a retention entry that redacted it.`,
+        );
+        break;
+      }
     }
     if (head !== null && firstBad === null) {
       if (tree.size < head.size)
@@ -682,52 +1104,90 @@ export class Ledger {
           `The head root at size ${head.size} is ${toHex(head.root)}, recomputed ${toHex(tree.root(head.size))}.`,
         );
     }
-    const notes = await this.checkpoints().catch((e: unknown) => {
-      bad(null, `${FILES.checkpoints} is unreadable: ${(e as Error).message}.`);
-      return [] as string[];
-    });
+    let stored: StoredCheckpoint[] = [];
+    try {
+      stored = await this.storedCheckpoints();
+    } catch (e) {
+      bad(null, `${FILES.checkpoints} is unreadable: ${(e as Error).message}`, 0);
+    }
     let prev: { size: number; root: Uint8Array } | null = null;
-    for (const [k, note] of notes.entries()) {
+    for (const s of stored) {
+      const k = s.position;
+      let cpSize: number;
+      let cpRoot: Uint8Array;
       try {
-        const cp = openCheckpoint(note, this.#verifier, this.origin);
-        if (cp.size > tree.size) {
+        const cp = openCheckpoint(s.note, this.#verifier, this.origin);
+        cpSize = cp.size;
+        cpRoot = cp.rootHash;
+      } catch (e) {
+        bad(null, `Checkpoint ${k}: ${(e as Error).message}`, k);
+        continue;
+      }
+      // 1. The checkpoint chain alone: the stored consistency proof from the previous checkpoint.
+      if (prev !== null && prev.size > cpSize) {
+        bad(null, `Checkpoint ${k} has size ${cpSize}, smaller than the one before (${prev.size}).`, k);
+        continue;
+      }
+      if (prev !== null && s.proof !== null) {
+        try {
+          if (s.proof.fromSize !== prev.size)
+            throw new Error(`its proof starts at size ${s.proof.fromSize}, not ${prev.size}`);
+          verifyConsistency({
+            oldSize: prev.size,
+            newSize: cpSize,
+            oldRoot: prev.root,
+            newRoot: cpRoot,
+            path: s.proof.path.map((h) => fromHex(h, 'proof hash')),
+          });
+        } catch (e) {
           bad(
-            tree.size,
-            `Checkpoint ${k} signed size ${cp.size}, but only ${tree.size} entries verify: entries from ${tree.size} on are missing or damaged.`,
+            null,
+            `Checkpoint ${k} (size ${cpSize}) is not consistent with checkpoint ${k - 1} (size ${prev.size}): ${(e as Error).message}`,
+            k,
           );
-          continue;
         }
-        const root = tree.root(cp.size);
-        if (!bytesEqual(root, cp.rootHash)) {
+      }
+      // 2. The checkpoint against the entries on disk.
+      if (cpSize > tree.size) {
+        bad(
+          tree.size,
+          `Checkpoint ${k} signed size ${cpSize}, but only ${tree.size} entries verify: entries from ${tree.size} on are missing or damaged.`,
+          k,
+        );
+      } else {
+        const root = tree.root(cpSize);
+        if (!bytesEqual(root, cpRoot)) {
           const lo = prev?.size ?? 0;
           bad(
             lo,
-            `Checkpoint ${k} (size ${cp.size}) signed root ${toHex(cp.rootHash)}, recomputed ${toHex(root)}: an entry in ${lo}–${cp.size - 1} was altered after it was signed.`,
+            `Checkpoint ${k} (size ${cpSize}) signed root ${toHex(cpRoot)}, recomputed ${toHex(root)}: an entry in ${lo}–${cpSize - 1} was altered after it was signed.`,
+            k,
           );
-          continue;
+        } else if (prev !== null && s.proof === null) {
+          try {
+            verifyConsistency({
+              oldSize: prev.size,
+              newSize: cpSize,
+              oldRoot: prev.root,
+              newRoot: cpRoot,
+              path: tree.consistencyProof(prev.size, cpSize),
+            });
+          } catch (e) {
+            if (e instanceof RootMismatchError) bad(prev.size, e.message, k);
+            else bad(null, `Checkpoint ${k}: ${(e as Error).message}`, k);
+          }
         }
-        if (prev !== null && prev.size <= cp.size)
-          verifyConsistency({
-            oldSize: prev.size,
-            newSize: cp.size,
-            oldRoot: prev.root,
-            newRoot: cp.rootHash,
-            path: tree.consistencyProof(prev.size, cp.size),
-          });
-        else if (prev !== null)
-          bad(null, `Checkpoint ${k} has size ${cp.size}, smaller than the one before (${prev.size}).`);
-        prev = { size: cp.size, root: cp.rootHash };
-      } catch (e) {
-        if (e instanceof RootMismatchError) bad(prev?.size ?? 0, e.message);
-        else bad(null, `Checkpoint ${k}: ${(e as Error).message}`);
       }
+      prev = { size: cpSize, root: cpRoot };
     }
     return {
       ok: problems.length === 0,
       size: tree.size,
       rootHash: toHex(tree.root()),
-      checkpoints: notes.length,
+      checkpoints: stored.length,
       firstBadEntry: firstBad,
+      firstBadCheckpoint: firstBadCp,
+      tombstones: tombstones.length,
       problems,
       tornTailBytes: tornTail,
     };
@@ -752,7 +1212,8 @@ export class Ledger {
   }
 }
 
-function checkPayload(payload: Buffer): string | null {
+/** The record a payload holds, or why it is not a canonical RunRecord. */
+function checkPayload(payload: Buffer): RunRecord | string {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
@@ -761,11 +1222,21 @@ function checkPayload(payload: Buffer): string | null {
   }
   try {
     if (canonicalize(value) !== payload.toString('utf8')) return 'its content is not in canonical form';
-    parseRunRecord(value);
+    return parseRunRecord(value);
   } catch (e) {
     return (e as Error).message.split('\n')[0]!.replace(/\.$/, '');
   }
-  return null;
+}
+
+/** The index ranges a retention entry declares redacted (its summary.redacted), [] when malformed. */
+function redactedRanges(r: RunRecord): [number, number][] {
+  const v = r.summary.redacted;
+  if (!Array.isArray(v)) return [];
+  const out: [number, number][] = [];
+  for (const x of v)
+    if (Array.isArray(x) && x.length === 2 && Number.isSafeInteger(x[0]) && Number.isSafeInteger(x[1]))
+      out.push([x[0] as number, x[1] as number]);
+  return out;
 }
 
 /** The default origin for a project folder: `aequa/<folder name>`, made a valid key name. */

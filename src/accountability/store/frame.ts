@@ -13,7 +13,7 @@
  *   +32 4  CRC-32 of all above     56 4  CRC-32 of bytes 0–55
  */
 import * as zlib from 'node:zlib';
-import { HASH_SIZE } from '../ledger/hash.js';
+import { HASH_SIZE, leafHash } from '../ledger/hash.js';
 
 export const FRAME_MAGIC = 0x41514c31; // "AQL1"
 export const HEAD_MAGIC = 0x41514831; // "AQH1"
@@ -55,6 +55,30 @@ export function encodeFrame(index: number, payload: Uint8Array, leaf: Uint8Array
   buf.set(leaf, 16 + L);
   buf.writeUInt32BE(crc32(buf.subarray(0, 16 + L + HASH_SIZE)), 16 + L + HASH_SIZE);
   return buf;
+}
+
+/** Bytes a frame of this text may need at most (UTF-8 takes at most 3 bytes per UTF-16 code unit). */
+export function maxFrameSize(text: string): number {
+  return FRAME_OVERHEAD + 3 * text.length;
+}
+
+/**
+ * Encodes the frame of entry `index` with the UTF-8 of `text` as payload straight into `buf` at
+ * `offset` (which must have {@link maxFrameSize} bytes free), computing the payload's RFC 6962 leaf
+ * hash on the way. Returns the leaf hash; the frame's length is FRAME_OVERHEAD + the payload length
+ * written at offset + 4.
+ */
+export function writeFrame(buf: Buffer, offset: number, index: number, text: string): Uint8Array {
+  const p = offset + 16;
+  const L = buf.write(text, p, 'utf8');
+  buf.writeUInt32BE(FRAME_MAGIC, offset);
+  buf.writeUInt32BE(L, offset + 4);
+  buf.writeUInt32BE(Math.floor(index / 2 ** 32), offset + 8);
+  buf.writeUInt32BE(index >>> 0, offset + 12);
+  const leaf = leafHash(buf.subarray(p, p + L));
+  buf.set(leaf, p + L);
+  buf.writeUInt32BE(crc32(buf.subarray(offset, p + L + HASH_SIZE)), p + L + HASH_SIZE);
+  return leaf;
 }
 
 /** One decoded frame, or why the bytes at `offset` are not a frame. */

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import type { JsonValue } from '../../accountability/index.js';
 import { AequaError } from '../../core/index.js';
 import { formatCsv, loadTable } from '../../data/io/index.js';
 import {
@@ -26,7 +27,9 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
 
 export const anonymityCommand: CommandSpec = {
   name: 'anonymity',
@@ -76,6 +79,7 @@ export const anonymityCommand: CommandSpec = {
     },
     ...LOAD_OPTIONS,
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
@@ -182,6 +186,7 @@ export async function runAnonymity(argv: readonly string[], io: CliIo): Promise<
         ? `${JSON.stringify({ schemaVersion: 1, file, ...r }, null, 2)}\n`
         : `${renderReport(r).join('\n')}\n`,
     );
+    await recordPrivacyRun(CMD, argv, v, positionals, io, { subcommand: sub, ...reportSummary(r) });
     return Object.values(r.meets).every((x) => x) ? 0 : 1;
   }
   if (k === undefined) throw usageError('generalize needs --k N (the target class size).', CMD);
@@ -220,5 +225,26 @@ export async function runAnonymity(argv: readonly string[], io: CliIo): Promise<
       ].join('\n')}\n`,
     );
   }
+  await recordPrivacyRun(
+    CMD,
+    argv,
+    v,
+    positionals,
+    io,
+    {
+      subcommand: sub,
+      levels: Object.fromEntries(Object.entries(res.levels).map(([c, x]) => [c, x.level])),
+      ncp: res.ncp,
+      suppressedRows: res.suppressedRows,
+      check: reportSummary(after),
+    },
+    out,
+  );
   return 0;
+}
+
+/** The figures of a report the ledger keeps: not the smallest classes' quasi-identifier values. */
+function reportSummary(r: AnonymityReport): { [k: string]: JsonValue } {
+  const { smallest: _smallest, meets, quasiIdentifiers, ...rest } = r;
+  return { ...rest, quasiIdentifiers: [...quasiIdentifiers], meets: { ...meets } };
 }

@@ -17,7 +17,9 @@ import {
   usageError,
 } from '../args.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
 
 export const attackCommand: CommandSpec = {
   name: 'attack',
@@ -66,6 +68,7 @@ export const attackCommand: CommandSpec = {
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     ...LOAD_OPTIONS,
     debug: { type: 'boolean', description: 'Show stack traces' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
@@ -134,6 +137,16 @@ export async function runAttack(argv: readonly string[], io: CliIo): Promise<num
     label,
     ...(attacks.length ? { attacks } : {}),
     ...(shadow ? { shadow } : {}),
+  });
+  await recordPrivacyRun(cmd, argv, values, positionals, io, {
+    attack: 'membership',
+    results: results.map((r) => ({
+      attack: r.attack,
+      auc: r.auc,
+      advantage: r.advantage,
+      members: r.members,
+      nonMembers: r.nonMembers,
+    })),
   });
   if (stringFlag(values.format) === 'json') {
     io.stdout(

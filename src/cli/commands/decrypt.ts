@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { decryptFile, readKeySource } from '../../privacy/node.js';
 import { type CommandSpec, commandHelp, parseCommandArgs, stringFlag, usageError } from '../args.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
 
 export const decryptCommand: CommandSpec = {
   name: 'decrypt',
@@ -27,6 +29,7 @@ export const decryptCommand: CommandSpec = {
     },
     force: { type: 'boolean', description: 'Overwrite the output file if it exists' },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
@@ -61,5 +64,14 @@ export async function runDecrypt(argv: readonly string[], io: CliIo): Promise<nu
     io.stdout(
       `Decrypted ${input} → ${output} (${res.plaintextBytes} bytes, ${res.chunks} chunk${res.chunks === 1 ? '' : 's'} verified).\n`,
     );
+  await recordPrivacyRun(
+    'decrypt',
+    argv,
+    v,
+    positionals,
+    io,
+    { plaintextBytes: res.plaintextBytes, chunks: res.chunks },
+    output,
+  );
   return 0;
 }

@@ -116,3 +116,105 @@ describe('aequa dp-describe', () => {
     expect(c.err()).toMatch(msg);
   });
 });
+
+describe('aequa dp-describe with the aggregation pushed into a database', () => {
+  const PG_URL = process.env.AEQUA_PG_URL;
+  // ε = 3000 makes the noise small: every check allows 20 noise sds (a Laplace draw exceeds that
+  // with probability e^{−20·√2} ≈ 5e-13).
+  const common = ['--epsilon', '3000', '--clamp', 'age=0:100', '--levels', 'sex=F,M', '--format', 'json'];
+  const fair = ['--label', 'approved', '--positive', 'yes', '--sensitive', 'sex'];
+
+  function checkRelease(j: {
+    pushdown?: string;
+    describe: {
+      rows: { value: number; noiseStd: number };
+      columns: { name: string; mean?: { value: number; noiseStd: number } }[];
+    };
+    fairness: { groups: { group: string; selectionRate: { value: number; noiseStd: number } }[] };
+  }) {
+    expect(j.pushdown).toBeDefined();
+    const within = (r: { value: number; noiseStd: number }, exact: number) =>
+      expect(Math.abs(r.value - exact)).toBeLessThan(20 * r.noiseStd + 1e-9);
+    within(j.describe.rows, 1200);
+    within(j.describe.columns.find((c) => c.name === 'age')!.mean!, 44.5);
+    within(j.fairness.groups.find((g) => g.group === 'F')!.selectionRate, 0.25);
+    within(j.fairness.groups.find((g) => g.group === 'M')!.selectionRate, 0.5);
+  }
+
+  it('--engine duckdb aggregates the file inside DuckDB and releases the same statistics', async () => {
+    const c = capture();
+    const code = await runCli(['dp-describe', csv, '--engine', 'duckdb', ...common, ...fair], c.io);
+    expect(code, c.err()).toBe(0);
+    const j = JSON.parse(c.out());
+    checkRelease(j);
+    expect(j.privacy.epsilon).toBeCloseTo(3000, 9);
+  });
+
+  it('--sql duckdb: --query runs the whole pipeline in DuckDB, with per-person bounding', async () => {
+    const c = capture();
+    const q = `SELECT * FROM read_csv('${csv.replaceAll("'", "''")}')`;
+    const code = await runCli(
+      [
+        'dp-describe',
+        '--sql',
+        'duckdb:',
+        '--query',
+        q,
+        ...common,
+        '--id-column',
+        'pid',
+        '--max-rows-per-person',
+        '1',
+      ],
+      c.io,
+    );
+    expect(code, c.err()).toBe(0);
+    const j = JSON.parse(c.out());
+    // 400 people (pid = i div 3), one row each
+    expect(Math.abs(j.describe.rows.value - 400)).toBeLessThan(20 * j.describe.rows.noiseStd);
+  });
+
+  it('refuses --sql with a data file, and --sql without --table or --query', async () => {
+    for (const [args, msg] of [
+      [[csv, '--sql', 'duckdb:', '--table', 't', '--epsilon', '1'], /either a data file or --sql/],
+      [['--sql', 'duckdb:', '--epsilon', '1'], /exactly one of --table NAME or --query SQL/],
+      [
+        [
+          csv,
+          '--engine',
+          'duckdb',
+          '--epsilon',
+          '1',
+          ...fair.filter((x) => x !== '--positive' && x !== 'yes'),
+        ],
+        /needs --positive/,
+      ],
+    ] as const) {
+      const c = capture();
+      expect(await runCli(['dp-describe', ...args], c.io)).toBe(2);
+      expect(c.err()).toMatch(msg);
+    }
+  });
+
+  it.skipIf(!PG_URL)('--sql postgres://… --table aggregates inside PostgreSQL', async () => {
+    const { openPostgres } = await import('../../data/io/index.js');
+    const name = `aequa_dpd_${process.pid}`;
+    const admin = await openPostgres(PG_URL!, { query: 'SELECT 1' });
+    try {
+      await admin.query(`DROP TABLE IF EXISTS ${name}`);
+      await admin.query(
+        `CREATE TABLE ${name} AS SELECT 'p' || (i / 3) AS pid, 20 + i % 50 AS age, ` +
+          `CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END AS sex, ` +
+          `CASE WHEN (i % 2 = 0 AND i % 8 = 0) OR (i % 2 = 1 AND i % 4 = 1) THEN 'yes' ELSE 'no' END AS approved ` +
+          'FROM generate_series(0, 1199) AS i',
+      );
+      const c = capture();
+      const code = await runCli(['dp-describe', '--sql', PG_URL!, '--table', name, ...common, ...fair], c.io);
+      expect(code, c.err()).toBe(0);
+      checkRelease(JSON.parse(c.out()));
+    } finally {
+      await admin.query(`DROP TABLE IF EXISTS ${name}`);
+      await admin.close();
+    }
+  });
+});

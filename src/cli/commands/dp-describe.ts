@@ -4,12 +4,14 @@
  * (ε, δ) budget), and with --label/--sensitive a DP fairness audit (noisy group sizes and selection
  * rates), so that an auditor need not see the raw data. The statistics live in `src/privacy/analytics`.
  */
-import { loadTable } from '../../data/io/index.js';
+import { loadTable, openDuckDbQuery, openPostgres, openSource } from '../../data/io/index.js';
+import type { SqlExecutor } from '../../metrics/index.js';
 import {
   type DpDescription,
   type DpFairnessResult,
   type DpRelease,
   dpDescribe,
+  dpDescribeSql,
   dpFairnessAudit,
 } from '../../privacy/index.js';
 import {
@@ -18,19 +20,23 @@ import {
   listFlag,
   multiFlag,
   numberFlag,
+  type ParsedValues,
   parseCommandArgs,
   stringFlag,
   usageError,
 } from '../args.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { safeText } from '../render/table.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
 
 export const dpDescribeCommand: CommandSpec = {
   name: 'dp-describe',
   summary:
     'Differentially private summary of a data set: counts, means, spreads, quantiles and histograms of every column, and a DP fairness audit.',
-  usage: 'aequa dp-describe <data file> --epsilon E [--delta D] [--clamp COL=LOW:HIGH …] [options]',
+  usage:
+    'aequa dp-describe (<data file> | --sql URL --table NAME|--query SQL) --epsilon E [--delta D] [--clamp COL=LOW:HIGH …] [options]',
   options: {
     epsilon: {
       type: 'string',
@@ -95,13 +101,28 @@ export const dpDescribeCommand: CommandSpec = {
       placeholder: 'F',
       default: '0.5',
     },
+    engine: {
+      type: 'string',
+      description: 'memory (load the rows) | duckdb (aggregate inside DuckDB; only aggregates leave it)',
+      placeholder: 'ENGINE',
+      default: 'memory',
+    },
+    sql: {
+      type: 'string',
+      description: 'Aggregate inside a database: postgres://… or duckdb: / duckdb:FILE.duckdb',
+      placeholder: 'URL',
+    },
+    table: { type: 'string', description: 'Table (with --sql)', placeholder: 'NAME' },
+    query: { type: 'string', description: 'Query (with --sql)', placeholder: 'SQL' },
     ...LOAD_OPTIONS,
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     debug: { type: 'boolean', description: 'Show stack traces' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
     'aequa dp-describe people.csv --epsilon 1 --delta 1e-6 --clamp age=0:120 --clamp income=0:250000',
+    'aequa dp-describe --sql postgres://me@db/hr --table staff --epsilon 1 --clamp age=18:70 --levels grade=A,B,C',
     'aequa dp-describe loans.csv --epsilon 2 --clamp age=18:100 --label approved --positive yes --sensitive sex --format json',
   ],
 };
@@ -196,10 +217,18 @@ export async function runDpDescribe(argv: readonly string[], io: CliIo): Promise
     io.stdout(commandHelp(dpDescribeCommand));
     return 0;
   }
-  if (positionals.length !== 1)
+  const sqlUrl = stringFlag(values.sql);
+  const engine = stringFlag(values.engine) ?? 'memory';
+  if (engine !== 'memory' && engine !== 'duckdb')
+    throw usageError(`--engine must be memory or duckdb; got "${engine}".`, CMD);
+  if (sqlUrl !== undefined) {
+    if (positionals.length > 0) throw usageError('Give either a data file or --sql, not both.', CMD);
+    if ((stringFlag(values.table) === undefined) === (stringFlag(values.query) === undefined))
+      throw usageError('--sql needs exactly one of --table NAME or --query SQL.', CMD);
+  } else if (positionals.length !== 1)
     throw usageError(
       positionals.length === 0
-        ? 'Give one data file (CSV, TSV, Parquet, JSON, JSONL, Arrow).'
+        ? 'Give one data file (CSV, TSV, Parquet, JSON, JSONL, Arrow), or --sql URL --table NAME.'
         : `Expected one data file, got ${positionals.length}.`,
       CMD,
     );
@@ -236,10 +265,41 @@ export async function runDpDescribe(argv: readonly string[], io: CliIo): Promise
   const clamp = parseClamp(multiFlag(values.clamp));
   const levels = parseLevels(multiFlag(values.levels));
 
-  const table = await loadTable(positionals[0]!, loadOptionsFromFlags(values, CMD));
   const fair = label !== undefined && sensitive !== undefined;
   const describeEps = fair ? epsilon * (1 - share) : epsilon;
   const select = listFlag(values.select);
+  const positive = multiFlag(values.positive);
+  if (sqlUrl !== undefined || engine === 'duckdb') {
+    // Pushdown: the database computes clamped sums and counts; only those aggregates reach this process.
+    if (fair && positive.length === 0)
+      throw usageError('With --sql or --engine duckdb the DP fairness audit needs --positive VALUE.', CMD);
+    const keep = (c: string) => select.length === 0 || select.includes(c);
+    const exec = await openExecutor(values, sqlUrl, positionals[0]);
+    let res: Awaited<ReturnType<typeof dpDescribeSql>>;
+    try {
+      res = await dpDescribeSql(exec, {
+        epsilon: describeEps,
+        clamp: Object.fromEntries(Object.entries(clamp).filter(([c]) => keep(c))),
+        levels: Object.fromEntries(Object.entries(levels).filter(([c]) => keep(c) && c !== sensitive)),
+        ...(idColumn !== undefined ? { idColumn, maxRowsPerPerson: k } : {}),
+        ...(fair
+          ? {
+              fairness: {
+                label: label!,
+                sensitive: sensitive!,
+                positive,
+                epsilon: epsilon * share,
+                ...(levels[sensitive!] ? { groups: levels[sensitive!]! } : {}),
+              },
+            }
+          : {}),
+      });
+    } finally {
+      await exec.close();
+    }
+    return finish(argv, values, positionals, io, format, res.description, res.fairness, exec.description);
+  }
+  const table = await loadTable(positionals[0]!, loadOptionsFromFlags(values, CMD));
   const description = dpDescribe(table, {
     epsilon: describeEps,
     ...(select.length ? { columns: select } : {}),
@@ -249,7 +309,6 @@ export async function runDpDescribe(argv: readonly string[], io: CliIo): Promise
     quantiles,
     ...(idColumn !== undefined ? { idColumn, maxRowsPerPerson: k } : {}),
   });
-  const positive = multiFlag(values.positive);
   const fairness = fair
     ? dpFairnessAudit(table, {
         label: label!,
@@ -260,18 +319,78 @@ export async function runDpDescribe(argv: readonly string[], io: CliIo): Promise
         ...(idColumn !== undefined ? { idColumn, maxRowsPerPerson: k } : {}),
       })
     : null;
+  return finish(argv, values, positionals, io, format, description, fairness, null);
+}
+
+async function openExecutor(
+  values: ParsedValues,
+  sqlUrl: string | undefined,
+  file: string | undefined,
+): Promise<SqlExecutor> {
+  const table = stringFlag(values.table);
+  const query = stringFlag(values.query);
+  if (sqlUrl === undefined) return openSource(file!, loadOptionsFromFlags(values, CMD));
+  if (sqlUrl === 'duckdb' || sqlUrl.startsWith('duckdb:')) {
+    const database = sqlUrl.slice('duckdb:'.length).replace(/^\/\//, '');
+    const q =
+      query ??
+      `SELECT * FROM ${table!
+        .split('.')
+        .map((p) => `"${p.replaceAll('"', '""')}"`)
+        .join('.')}`;
+    return openDuckDbQuery(q, database ? { database } : {});
+  }
+  return openPostgres(sqlUrl, {
+    ...(table !== undefined ? { table } : {}),
+    ...(query !== undefined ? { query } : {}),
+  });
+}
+
+async function finish(
+  argv: readonly string[],
+  values: ParsedValues,
+  positionals: readonly string[],
+  io: CliIo,
+  format: string,
+  description: DpDescription,
+  fairness: DpFairnessResult | null,
+  pushdown: string | null,
+): Promise<number> {
+  const privacy = {
+    epsilon: description.spent.epsilon + (fairness?.epsilon ?? 0),
+    delta: description.spent.delta,
+    composition: 'basic',
+  };
   if (format === 'json') {
     const out = {
       schemaVersion: 1,
-      privacy: {
-        epsilon: description.spent.epsilon + (fairness?.epsilon ?? 0),
-        delta: description.spent.delta,
-        composition: 'basic',
-      },
+      privacy,
+      ...(pushdown !== null ? { pushdown } : {}),
       describe: description,
       fairness,
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
-  } else io.stdout(renderTable(description, fairness));
+  } else
+    io.stdout(
+      `${pushdown !== null ? `Aggregated inside the database (${pushdown}); only clamped sums and counts left it.\n` : ''}${renderTable(description, fairness)}`,
+    );
+  // The released (noisy) figures are public by construction, so the summary may keep them.
+  await recordPrivacyRun(CMD, argv, values, positionals, io, {
+    epsilon: privacy.epsilon,
+    delta: privacy.delta,
+    accountant: 'basic composition',
+    columns: description.columns.length,
+    ...(pushdown !== null ? { pushdown } : {}),
+    ...(fairness
+      ? {
+          fairness: {
+            label: fairness.label,
+            sensitive: fairness.sensitive,
+            demographicParityDifference: fairness.demographicParityDifference,
+            disparateImpactRatio: fairness.disparateImpactRatio,
+          },
+        }
+      : {}),
+  });
   return 0;
 }

@@ -14,6 +14,8 @@ import {
   usageError,
 } from '../args.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
 
 export const encryptCommand: CommandSpec = {
   name: 'encrypt',
@@ -36,6 +38,7 @@ export const encryptCommand: CommandSpec = {
     },
     force: { type: 'boolean', description: 'Overwrite the output file if it exists' },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
@@ -80,5 +83,14 @@ export async function runEncrypt(argv: readonly string[], io: CliIo): Promise<nu
     io.stdout(
       `Encrypted ${input} → ${output} (${res.plaintextBytes} bytes in ${res.chunks} chunk${res.chunks === 1 ? '' : 's'}; AES-256-GCM, ${kdf}).\n`,
     );
+  await recordPrivacyRun(
+    'encrypt',
+    argv,
+    v,
+    positionals,
+    io,
+    { cipher: 'AES-256-GCM', kdf, plaintextBytes: res.plaintextBytes, chunks: res.chunks },
+    output,
+  );
   return 0;
 }

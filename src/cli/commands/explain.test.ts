@@ -1,14 +1,21 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../accountability/index.js';
 import { seededRng } from '../../core/index.js';
 import { fromArrays } from '../../data/index.js';
 import { formatCsv } from '../../data/io/index.js';
-import type { ExplanationJSON } from '../../explain/index.js';
+import { type ExplanationJSON, parseAttribution } from '../../explain/index.js';
 import { gradientBoosting, logisticRegression, saveModelJSON } from '../../models/index.js';
 import type { CliIo } from '../io.js';
+import { runCli } from '../run.js';
 import { runExplain } from './explain.js';
+
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
+  JSON.parse(await readFile(new URL('../../../schemas/explanation.schema.json', import.meta.url), 'utf8')),
+);
 
 let dir: string;
 let csv: string;
@@ -197,5 +204,203 @@ describe('aequa explain', () => {
       code: 'AEQ_INVALID_ARGUMENT',
     });
     await expect(run([gbdtPath, csv, '--method', 'magic'])).rejects.toMatchObject({ code: 'AEQ_CLI_USAGE' });
+  });
+
+  it('auto picks the log-odds scale for a boosted-tree classifier when --link is not given, and says so', async () => {
+    const r = await run([gbdtPath, csv, '--rows', '2']);
+    expect(r.stdout).toContain('method tree');
+    expect(r.stdout).toContain('log-odds of yes');
+    expect(r.stdout).toContain('log-odds chosen for the boosted-tree classifier');
+    // An explicit --link identity is respected: a black-box method on the probability scale.
+    const p = await run([gbdtPath, csv, '--rows', '2', '--link', 'identity', '--format', 'json']);
+    const j = JSON.parse(p.stdout) as ExplanationJSON;
+    expect(j.method).toBe('exact');
+    expect(j.explanations[0]!.prediction).toBeGreaterThanOrEqual(0);
+    expect(j.explanations[0]!.prediction).toBeLessThanOrEqual(1);
+  });
+
+  it('adds per row K counterfactuals that flip the decision and never touch immutable features, and a faithful text', async () => {
+    const r = await run([
+      logitPath,
+      csv,
+      '--rows',
+      '0,1',
+      '--method',
+      'exact',
+      '--background',
+      '30',
+      '--counterfactuals',
+      '2',
+      '--immutable',
+      'age',
+      '--ranges',
+      'hours=10:60',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors)).toBe(true);
+    type Row = ExplanationJSON['explanations'][number] & {
+      text: string;
+      counterfactuals: {
+        changes: { feature: string; from: unknown; to: unknown }[];
+        prediction: number;
+        valid: boolean;
+        sparsity: number;
+      }[];
+      counterfactualMetrics: { validity: number; desiredOutcome: string; originalOutcome: string };
+    };
+    const j = JSON.parse(r.stdout) as { explanations: Row[] };
+    for (const e of j.explanations) {
+      expect(e.counterfactuals.length).toBeGreaterThan(0);
+      expect(e.counterfactualMetrics.desiredOutcome).not.toBe(e.counterfactualMetrics.originalOutcome);
+      for (const c of e.counterfactuals) {
+        expect(c.valid).toBe(true);
+        // Valid means P(desired class) ≥ 0.5 (the default threshold of a binary model).
+        expect(c.prediction).toBeGreaterThanOrEqual(0.5);
+        expect(c.changes.map((ch) => ch.feature)).not.toContain('age');
+        expect(c.sparsity).toBe(c.changes.length);
+        for (const ch of c.changes)
+          if (ch.feature === 'hours') {
+            expect(ch.to as number).toBeGreaterThanOrEqual(10);
+            expect(ch.to as number).toBeLessThanOrEqual(60);
+          }
+      }
+      // The text's numbers are the attributions: every "(±x.xx)" is some feature's φ rounded to 2 decimals.
+      const nums = [...e.text.matchAll(/\(([+\u2212]\d+\.\d\d)\)/g)].map((m) => parseAttribution(m[1]!));
+      expect(nums.length).toBeGreaterThan(0);
+      const phis = Object.values(e.attributions);
+      for (const x of nums) expect(phis.some((p) => Math.abs(p - x) <= 0.005 + 1e-12)).toBe(true);
+      // It ends with the first counterfactual's change.
+      const first = e.counterfactuals[0]!.changes[0]!;
+      expect(e.text).toContain(`${first.feature} from ${first.from}`);
+    }
+    const t = await run([
+      logitPath,
+      csv,
+      '--rows',
+      '0',
+      '--method',
+      'exact',
+      '--background',
+      '30',
+      '--counterfactuals',
+      '2',
+    ]);
+    expect(t.stdout).toMatch(/counterfactuals \((no|yes) → (yes|no)\): validity 1\.000/);
+    expect(t.stdout).toMatch(/The application was predicted (yes|no)/);
+    await expect(run([logitPath, csv, '--immutable', 'age'])).rejects.toMatchObject({
+      code: 'AEQ_CLI_USAGE',
+    });
+    await expect(
+      run([logitPath, csv, '--counterfactuals', '2', '--ranges', 'hours=9']),
+    ).rejects.toMatchObject({
+      code: 'AEQ_CLI_USAGE',
+      message: expect.stringContaining('COL=LO:HI'),
+    });
+  });
+
+  it('writes report.html and adds global and disparity results with --global and --disparity', async () => {
+    const out = join(dir, 'report');
+    const r = await run([
+      gbdtPath,
+      csv,
+      '--rows',
+      '0,1,2',
+      '--out',
+      out,
+      '--global',
+      '--disparity',
+      'job',
+      '--groups',
+      'pilot,clerk',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      global: {
+        permutationImportance: { metric: string; features: { feature: string; mean: number }[] };
+        surrogate: { fidelity: number };
+      };
+      disparity: {
+        groups: { a: string; b: string };
+        gap: number;
+        baseGap: number;
+        residual: number;
+        contributions: { contribution: number }[];
+      };
+    };
+    expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
+    expect(j.global.permutationImportance.metric).toBe('auc');
+    expect(j.global.permutationImportance.features.map((f) => f.feature).sort()).toEqual([
+      'age',
+      'hours',
+      'job',
+    ]);
+    expect(j.global.surrogate.fidelity).toBeGreaterThan(0.5);
+    expect(j.disparity.groups).toEqual({ a: 'pilot', b: 'clerk' });
+    // TreeSHAP is exact with one background: gap = base gap + Σ contributions, up to rounding (1e-9).
+    const sum = j.disparity.contributions.reduce((a, c) => a + c.contribution, 0);
+    expect(Math.abs(j.disparity.gap - j.disparity.baseGap - sum - j.disparity.residual)).toBeLessThan(1e-9);
+    expect(Math.abs(j.disparity.residual)).toBeLessThan(1e-9);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    for (const id of ['summary', 'row-0', 'row-2', 'global', 'disparity'])
+      expect(html).toContain(`id="${id}"`);
+    expect(html).not.toContain('<script');
+  });
+
+  it('records the run in the ledger with an explanation summary that a model card picks up', async () => {
+    const ledgerDir = join(dir, 'ledger');
+    await (await Ledger.init(ledgerDir, { origin: 'test/explain' })).close();
+    let stderr = '';
+    let stdout = '';
+    const io: CliIo = {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+      columns: 120,
+      env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' },
+    };
+    expect(await runCli(['explain', gbdtPath, csv, '--rows', '0,1,2,3'], io)).toBe(0);
+    expect(stderr).toContain('ledger: recorded as entry 0');
+    const ledger = await Ledger.open(ledgerDir);
+    const rec = (await ledger.get(0)).record;
+    await ledger.close();
+    const ex = rec.summary.explanation as {
+      method: string;
+      rowsExplained: number;
+      coverage: number;
+      topFeatures: { feature: string }[];
+    };
+    expect(ex.method).toBe('tree');
+    expect(ex.rowsExplained).toBe(4);
+    // 4 rows of 200 explained.
+    expect(ex.coverage).toBe(4 / 200);
+    expect(rec.summary.coverage).toBe(4 / 200);
+    expect(ex.topFeatures.length).toBe(3);
+    // meanAbs of the summary is the mean |φ| over the 4 rows, recomputed here from the JSON output.
+    const j = JSON.parse(
+      (await run([gbdtPath, csv, '--rows', '0,1,2,3', '--format', 'json'])).stdout,
+    ) as ExplanationJSON;
+    const byHand = (f: string): number =>
+      j.explanations.reduce((a, e) => a + Math.abs(e.attributions[f]!), 0) / 4;
+    for (const t of ex.topFeatures as { feature: string; meanAbs: number }[])
+      expect(Math.abs(t.meanAbs - byHand(t.feature))).toBeLessThan(1e-9);
+    stdout = '';
+    expect(await runCli(['card', '--model', gbdtPath, '--format', 'json'], io)).toBe(0);
+    const { card } = JSON.parse(stdout) as {
+      card: { aequa: { explanation?: { method: string; topFeatures: unknown[] } } };
+    };
+    expect(card.aequa.explanation?.method).toBe('tree');
+    expect(card.aequa.explanation?.topFeatures).toEqual(ex.topFeatures);
+    const limits = (card as unknown as { considerations: { limitations: { description: string }[] } })
+      .considerations.limitations;
+    expect(limits.map((l) => l.description)).not.toContain('No explanation run is recorded for this model.');
   });
 });

@@ -2,21 +2,41 @@
  * @module cli/commands/explain
  * `aequa explain MODEL DATA [--rows 0,5,9] [--method auto|…] [--background N|FILE]`: local attributions
  * (SHAP values and friends, Lundberg & Lee 2017, https://arxiv.org/abs/1705.07874) for chosen rows,
- * printed as a table, Markdown or the JSON contract `{ schemaVersion, method, parameters, explanations }`.
+ * printed as a table, Markdown or the JSON contract `{ schemaVersion, method, parameters, explanations }`;
+ * per row optionally DiCE counterfactuals (https://arxiv.org/abs/1905.07697) and a plain-language text,
+ * and with `--out DIR` a self-contained report.html (plus `--global` model-level explanations and
+ * `--disparity` the attribution of a gap between two groups to features).
  */
-import { join } from 'node:path';
-import { randomInt, seededRng } from '../../core/index.js';
-import { cellString, type Table } from '../../data/index.js';
+import { basename, join } from 'node:path';
+import { isAequaError, randomInt, seededRng } from '../../core/index.js';
+import { cellString, isValidAt, type Table } from '../../data/index.js';
 import {
+  type CounterfactualSet,
+  counterfactuals,
   createExplainer,
+  disparityBySwapping,
+  disparityFromAttributions,
   EXPLAIN_METHODS,
   type ExplainMethod,
   type Explanation,
   explanationToJSON,
+  globalSurrogate,
   type Link,
   limeText,
+  meanAbsShap,
+  narrate,
+  naturalLink,
+  partialDependence,
+  permutationImportance,
   topAttributions,
 } from '../../explain/index.js';
+import type { Model } from '../../models/index.js';
+import {
+  type ExplainDisparity,
+  type ExplainGlobal,
+  type ExplainRowExtras,
+  renderExplainHtml,
+} from '../../report/index.js';
 import {
   type CommandSpec,
   commandHelp,
@@ -40,7 +60,7 @@ export const explainCommand: CommandSpec = {
   summary:
     'Explain single decisions: which features pushed the prediction up or down, and by how much (SHAP, LIME, IG).',
   usage:
-    'aequa explain <model> <data file> [--rows 0,5,9 | --where "sex=\'Female\'"] [--method auto|exact|kernel|permutation|tree|linear|lime|ig] [--background N|FILE]',
+    'aequa explain <model> <data file> [--rows 0,5,9 | --where "sex=\'Female\'"] [--method auto|exact|kernel|permutation|tree|linear|lime|ig] [--background N|FILE] [--counterfactuals K [--immutable COLS] [--ranges COL=LO:HI]] [--out DIR [--global] [--disparity COL [--groups A,B]]]',
   options: {
     rows: {
       type: 'string',
@@ -69,9 +89,9 @@ export const explainCommand: CommandSpec = {
     },
     link: {
       type: 'string',
-      description: 'identity (probability) | logit (log-odds)',
+      description:
+        'identity (probability) | logit (log-odds); default identity, logit for boosted-tree classifiers under --method auto|tree',
       placeholder: 'LINK',
-      default: 'identity',
     },
     seed: {
       type: 'string',
@@ -110,8 +130,47 @@ export const explainCommand: CommandSpec = {
     format: { type: 'string', description: 'table | json | markdown', placeholder: 'FMT', default: 'table' },
     out: {
       type: 'string',
-      description: 'Folder for explanation.json and explanation.md',
+      description: 'Folder for explanation.json, explanation.md and report.html',
       placeholder: 'DIR',
+    },
+    counterfactuals: {
+      type: 'string',
+      description: 'Per row, K diverse counterfactuals (what would change the decision)',
+      placeholder: 'K',
+    },
+    immutable: {
+      type: 'string',
+      multiple: true,
+      description: 'Features counterfactuals never change, e.g. race,sex,age',
+      placeholder: 'COLS',
+    },
+    ranges: {
+      type: 'string',
+      multiple: true,
+      description:
+        'Allowed range of a numeric feature in counterfactuals: COL=LO:HI (comma-separated or repeated)',
+      placeholder: 'SPEC',
+    },
+    global: {
+      type: 'boolean',
+      description:
+        'Add permutation importance, partial dependence/ICE and a global surrogate tree (report and JSON)',
+    },
+    label: {
+      type: 'string',
+      description:
+        "With --global: the label column importance is scored against (default: the model's target)",
+      placeholder: 'COL',
+    },
+    disparity: {
+      type: 'string',
+      description: 'Attribute the gap between two groups of this column to features',
+      placeholder: 'COL',
+    },
+    groups: {
+      type: 'string',
+      description: 'With --disparity: the two groups compared, A,B (default: the two most frequent)',
+      placeholder: 'A,B',
     },
     features: {
       type: 'string',
@@ -131,6 +190,8 @@ export const explainCommand: CommandSpec = {
   },
   examples: [
     'aequa explain adult-gbdt.json adult.csv --rows 0,5,9 --link logit',
+    'aequa explain adult-gbdt.json adult.csv --rows 0 --counterfactuals 3 --immutable race,sex,age --out report',
+    'aequa explain adult-gbdt.json adult.csv --rows 0,5 --out report --global --disparity sex --groups Male,Female',
     'aequa explain model.onnx adult.csv --rows 3 --method kernel --background 100 --format json',
   ],
 };
@@ -157,13 +218,43 @@ const fmt = (v: number): string =>
 const signed = (v: number): string => (v >= 0 ? `+${fmt(v)}` : `−${fmt(-v)}`);
 const shown = (v: unknown): string => (v === null ? '(missing)' : v === undefined ? '' : String(v));
 
-/** Plain-text rendering: per row the prediction, base value and the top attributions with signs. */
-export function renderExplanationTable(e: Explanation, top: number): string {
+/** Counterfactual lines of one row (plain text), indented by `pad`. */
+function counterfactualLines(x: ExplainRowExtras | undefined, pad: string): string[] {
+  if (x?.counterfactualError) return [`${pad}counterfactuals: none found (${x.counterfactualError})`];
+  const cf = x?.counterfactuals;
+  if (!cf) return [];
+  const m = cf.metrics;
+  const out = [
+    `${pad}counterfactuals (${cf.originalOutcome} → ${cf.desiredOutcome}): validity ${fmt(m.validity)} · mean proximity ${fmt(m.meanProximity)} · mean sparsity ${fmt(m.meanSparsity)} · diversity ${fmt(m.diversity)}`,
+  ];
+  cf.counterfactuals.forEach((c, k) => {
+    const changes = c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; ');
+    out.push(
+      `${pad}  ${k + 1}. ${changes}  (P(${cf.desiredOutcome}) ${fmt(c.prediction)}${c.valid ? '' : ', not valid'})`,
+    );
+  });
+  return out;
+}
+
+/** The header's scale words: log-odds / probability / value, of the explained class. */
+function scaleOf(e: Explanation): string {
   const cls = e.parameters.explainedClass;
   const of = typeof cls === 'string' ? ` of ${cls}` : '';
-  const scale = e.link === 'logit' ? `log-odds${of}` : of ? `probability${of}` : 'value';
+  return e.link === 'logit' ? `log-odds${of}` : of ? `probability${of}` : 'value';
+}
+
+/**
+ * Plain-text rendering: per row the prediction, base value and the top attributions with signs, then
+ * (when given) the counterfactuals and the plain-language text.
+ */
+export function renderExplanationTable(
+  e: Explanation,
+  top: number,
+  extras: readonly ExplainRowExtras[] = [],
+): string {
+  const linkNote = e.parameters.linkReason ? `\n  (${String(e.parameters.linkReason)})` : '';
   const lines = [
-    `aequa explain · method ${e.method}${e.parameters.reason ? ` (${String(e.parameters.reason)})` : ''} · ${scale}`,
+    `aequa explain · method ${e.method}${e.parameters.reason ? ` (${String(e.parameters.reason)})` : ''} · ${scaleOf(e)}${linkNote}`,
   ];
   e.rows.forEach((r, i) => {
     lines.push(
@@ -189,22 +280,61 @@ export function renderExplanationTable(e: Explanation, top: number): string {
     }
     const gap = r.diagnostics?.completenessGap;
     if (gap !== undefined) lines.push(`    completeness gap Σφ − (f(x) − f(x′)) = ${signed(gap)}`);
+    lines.push(...counterfactualLines(extras[i], '  '));
+    const text = extras[i]?.text;
+    if (text) lines.push('', ...wrap(text, 100).map((l) => `  ${l}`));
   });
   return `${lines.join('\n')}\n`;
 }
 
-/** Markdown rendering: one table per row. */
-export function renderExplanationMarkdown(e: Explanation, top: number): string {
+/** Greedy word wrap at `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(/\s+/)) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+const mdCell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** Markdown rendering: one table per row, then its counterfactuals and text. */
+export function renderExplanationMarkdown(
+  e: Explanation,
+  top: number,
+  extras: readonly ExplainRowExtras[] = [],
+): string {
   const out = [`# Explanation (${e.method}, ${e.link === 'logit' ? 'log-odds' : 'output scale'})`, ''];
   if (e.parameters.reason) out.push(`Method: ${String(e.parameters.reason)}.`, '');
+  if (e.parameters.linkReason) out.push(`Scale: ${String(e.parameters.linkReason)}.`, '');
   e.rows.forEach((r, i) => {
     out.push(`## Row ${r.row}`, '', `Prediction ${fmt(r.prediction)}, base value ${fmt(r.baseValue)}.`, '');
     out.push('| feature | value | attribution |', '| --- | --- | ---: |');
     for (const a of topAttributions(e, i, top))
-      out.push(
-        `| ${a.feature.replace(/\|/g, '\\|')} | ${shown(a.value).replace(/\|/g, '\\|')} | ${signed(a.attribution)} |`,
-      );
+      out.push(`| ${mdCell(a.feature)} | ${mdCell(shown(a.value))} | ${signed(a.attribution)} |`);
     out.push('');
+    const x = extras[i];
+    if (x?.counterfactualError) out.push(`Counterfactuals: none found (${x.counterfactualError}).`, '');
+    const cf = x?.counterfactuals;
+    if (cf) {
+      out.push(
+        `Counterfactuals (${cf.originalOutcome} → ${cf.desiredOutcome}; validity ${fmt(cf.metrics.validity)}, diversity ${fmt(cf.metrics.diversity)}):`,
+        '',
+        `| # | changes | P(${mdCell(cf.desiredOutcome)}) | valid | proximity | sparsity |`,
+        '| ---: | --- | ---: | --- | ---: | ---: |',
+      );
+      for (const [k, c] of cf.counterfactuals.entries())
+        out.push(
+          `| ${k + 1} | ${mdCell(c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; '))} | ${fmt(c.prediction)} | ${c.valid ? 'yes' : 'no'} | ${fmt(c.proximity)} | ${c.sparsity} |`,
+        );
+      out.push('');
+    }
+    if (x?.text) out.push(`> ${x.text}`, '');
   });
   return `${out.join('\n')}\n`;
 }
@@ -282,9 +412,9 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
   const method = stringFlag(values.method) ?? 'auto';
   if (!(METHODS as readonly string[]).includes(method))
     throw usageError(`--method must be one of ${METHODS.join(', ')}, got "${method}".`, cmd);
-  const link = stringFlag(values.link) ?? 'identity';
-  if (link !== 'identity' && link !== 'logit')
-    throw usageError(`--link must be identity or logit, got "${link}".`, cmd);
+  const linkFlag = stringFlag(values.link);
+  if (linkFlag !== undefined && linkFlag !== 'identity' && linkFlag !== 'logit')
+    throw usageError(`--link must be identity or logit, got "${linkFlag}".`, cmd);
   const format = stringFlag(values.format) ?? 'table';
   if (!['table', 'json', 'markdown'].includes(format))
     throw usageError(`--format must be table, json or markdown, got "${format}".`, cmd);
@@ -310,6 +440,19 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
     return x;
   });
   const groups = parseGroups(multiFlag(values.group), cmd);
+  const cfK = numberFlag(values.counterfactuals, 'counterfactuals', cmd, posCheck);
+  const immutable = listFlag(values.immutable);
+  const ranges = parseRanges(listFlag(values.ranges), cmd);
+  if (cfK === undefined && (immutable.length > 0 || Object.keys(ranges).length > 0))
+    throw usageError('--immutable and --ranges shape counterfactuals; add --counterfactuals K.', cmd);
+  const wantGlobal = values.global === true;
+  const labelFlag = stringFlag(values.label);
+  const disparityCol = stringFlag(values.disparity);
+  const groupPair = listFlag(values.groups);
+  if (groupPair.length !== 0 && groupPair.length !== 2)
+    throw usageError(`--groups takes exactly two groups, A,B; got "${groupPair.join(',')}".`, cmd);
+  if (groupPair.length > 0 && disparityCol === undefined)
+    throw usageError('--groups names the groups of --disparity COL; add --disparity.', cmd);
 
   const features = listFlag(values.features);
   const textColumn = stringFlag(values['text-column']);
@@ -318,6 +461,21 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
     ...(features.length ? { features } : {}),
     ...(textColumn ? { textColumn } : {}),
   });
+  // Boosted-tree classifiers are additive in log-odds, where TreeSHAP is exact and fast; on the
+  // probability scale only the black-box estimators apply (seconds per row), so auto picks logit.
+  let link: Link = linkFlag ?? 'identity';
+  let linkReason: string | undefined;
+  if (
+    linkFlag === undefined &&
+    (method === 'auto' || method === 'tree') &&
+    naturalLink(model, 'tree') === 'logit'
+  ) {
+    link = 'logit';
+    linkReason =
+      'log-odds chosen for the boosted-tree classifier, where TreeSHAP is exact; pass --link identity for probabilities';
+  }
+  if (cfK !== undefined && model.task === 'regression')
+    throw usageError('--counterfactuals needs a classifier; this model is a regression model.', cmd);
   const { loadTable } = await import('../../data/io/index.js');
   const loadOpts = loadOptionsFromFlags(values, cmd);
   const data = await loadTable(positionals[1]!, loadOpts);
@@ -351,7 +509,7 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
   });
   const explainer = createExplainer(model, {
     method: method as 'auto' | ExplainMethod,
-    link: link as Link,
+    link,
     background,
     seed,
     steps,
@@ -372,7 +530,7 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
             row,
             textColumn,
             seed,
-            link: link as Link,
+            link,
             ...(nsamples === undefined ? {} : { nsamples }),
           }),
         );
@@ -382,17 +540,75 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
   } finally {
     bar.finish();
   }
+  if (linkReason !== undefined)
+    for (const [k, x] of explanations.entries())
+      explanations[k] = { ...x, parameters: { ...x.parameters, linkReason } };
   const e = explanations[0]!;
-  const parts = explanations.map(explanationToJSON);
-  const json = { ...parts[0]!, explanations: parts.flatMap((p) => p.explanations) };
-  const render = (f: (x: Explanation, top: number) => string): string =>
-    explanations.map((x) => f(x, top)).join('\n');
+
+  // Per row: counterfactuals, then the text (which cites the first valid counterfactual).
+  const extras: ExplainRowExtras[][] = explanations.map((x) => x.rows.map(() => ({})));
+  if (!textLime) {
+    const rowsOf = e.rows;
+    for (const [i, r] of rowsOf.entries()) {
+      let cf: CounterfactualSet | undefined;
+      let cfError: string | undefined;
+      if (cfK !== undefined) {
+        try {
+          cf = await counterfactuals(model, data.take(Uint32Array.of(r.row)), {
+            data,
+            k: cfK,
+            seed,
+            ...(immutable.length ? { immutable } : {}),
+            ...(Object.keys(ranges).length ? { ranges } : {}),
+          });
+        } catch (err) {
+          if (!(isAequaError(err) && err.code === 'AEQ_EXPLAIN_NO_COUNTERFACTUAL')) throw err;
+          cfError = err.message;
+        }
+        bar.update({ label: 'counterfactuals', done: i + 1, total: rowsOf.length });
+      }
+      const firstValid = cf?.counterfactuals.find((c) => c.valid);
+      const text =
+        model.task === 'binary'
+          ? narrate(e, {
+              row: i,
+              positiveOutcome: `predicted ${model.classes[1] ?? 'positive'}`,
+              negativeOutcome: `predicted ${model.classes[0] ?? 'negative'}`,
+              threshold: e.link === 'logit' ? 0 : 0.5,
+              ...(firstValid ? { counterfactual: firstValid } : {}),
+            }).text
+          : undefined;
+      extras[0]![i] = {
+        ...(text === undefined ? {} : { text }),
+        ...(cf === undefined ? {} : { counterfactuals: cf }),
+        ...(cfError === undefined ? {} : { counterfactualError: cfError }),
+      };
+    }
+    bar.finish();
+  }
+  const global = wantGlobal
+    ? await globalExplanations(model, data, e, labelFlag, seed, groups, cmd)
+    : undefined;
+  const disparity =
+    disparityCol === undefined
+      ? undefined
+      : await explainDisparity(model, data, explainer, disparityCol, groupPair, seed, cmd);
+
+  const parts = explanations.map((x, k) => explanationJSONWithExtras(x, extras[k]!));
+  const json = {
+    ...parts[0]!,
+    explanations: parts.flatMap((p) => p.explanations),
+    ...(global ? { global: globalToJSON(global) } : {}),
+    ...(disparity ? { disparity: disparityToJSON(disparity) } : {}),
+  };
+  const render = (f: (x: Explanation, top: number, extras: readonly ExplainRowExtras[]) => string): string =>
+    explanations.map((x, k) => f(x, top, extras[k]!)).join('\n');
   const text =
     format === 'json'
       ? `${JSON.stringify(json, null, 2)}\n`
       : format === 'markdown'
         ? render(renderExplanationMarkdown)
-        : render(renderExplanationTable);
+        : render(renderExplanationTable) + (global || disparity ? renderExtrasTable(global, disparity) : '');
   io.stdout(text);
   const outDir = stringFlag(values.out);
   const written: string[] = [];
@@ -401,10 +617,21 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
     await mkdir(outDir, { recursive: true });
     const jsonPath = join(outDir, 'explanation.json');
     const mdPath = join(outDir, 'explanation.md');
+    const htmlPath = join(outDir, 'report.html');
     await writeFileAtomic(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
     await writeFileAtomic(mdPath, render(renderExplanationMarkdown));
-    written.push(jsonPath, mdPath);
-    io.stderr(`aequa explain · written to ${jsonPath} and ${mdPath}\n`);
+    await writeFileAtomic(
+      htmlPath,
+      renderExplainHtml({
+        explanation: e,
+        rows: extras[0]!,
+        ...(global ? { global } : {}),
+        ...(disparity ? { disparity } : {}),
+        source: { model: basename(positionals[0]!), data: basename(positionals[1]!) },
+      }),
+    );
+    written.push(jsonPath, mdPath, htmlPath);
+    io.stderr(`aequa explain · written to ${jsonPath}, ${mdPath} and ${htmlPath}\n`);
   }
   await withLedger(
     cmd,
@@ -412,8 +639,358 @@ export async function runExplain(argv: readonly string[], io: CliIo): Promise<nu
     values,
     positionals,
     io,
-    { method: e.method, link: e.link, rows, parameters: e.parameters },
+    explainRunSummary(explanations, extras, data.nrows, global, disparity),
     written,
   );
   return 0;
+}
+
+/** Parses `age=18:70,hours=10:60` into ranges. */
+function parseRanges(specs: readonly string[], cmd: string): Record<string, readonly [number, number]> {
+  const out: Record<string, readonly [number, number]> = {};
+  for (const s of specs) {
+    const m = /^([^=]+)=\s*(-?[\d.eE+-]+)\s*:\s*(-?[\d.eE+-]+)\s*$/.exec(s);
+    const lo = m ? Number(m[2]) : Number.NaN;
+    const hi = m ? Number(m[3]) : Number.NaN;
+    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
+      throw usageError(`--ranges must look like COL=LO:HI with LO ≤ HI, e.g. age=18:70; got "${s}".`, cmd);
+    out[m[1]!.trim()] = [lo, hi];
+  }
+  return out;
+}
+
+/** Rows the global explanations use at most (a seeded sample above it keeps --global to seconds). */
+const GLOBAL_MAX_ROWS = 2000;
+/** Features with partial dependence / ICE curves in the report (the most important ones). */
+const PD_FEATURES = 3;
+/** Depth of the global surrogate tree: 3 levels (≤ 8 rules) stay readable. */
+const SURROGATE_DEPTH = 3;
+/** Rows per group explained for a disparity attribution with an exact fast method. */
+const DISPARITY_ROWS = 300;
+
+/** Reads the target column name stored in a built-in model (undefined for foreign models). */
+function modelTarget(model: Model): string | undefined {
+  const t = (model as { target?: unknown }).target;
+  return typeof t === 'string' ? t : undefined;
+}
+
+async function globalExplanations(
+  model: Model,
+  data: Table,
+  e: Explanation,
+  labelFlag: string | undefined,
+  seed: number,
+  groups: Readonly<Record<string, readonly string[]>>,
+  cmd: string,
+): Promise<ExplainGlobal> {
+  const sample =
+    data.nrows > GLOBAL_MAX_ROWS ? data.take(sampleRows(data.nrows, GLOBAL_MAX_ROWS, seed)) : data;
+  let label = labelFlag ?? modelTarget(model);
+  if (labelFlag !== undefined && !data.has(labelFlag))
+    throw usageError(`--label "${labelFlag}" is not a column of the data; give the label column.`, cmd);
+  if (label !== undefined && (!sample.has(label) || hasMissing(sample, label))) label = undefined;
+  let target: string | Float64Array;
+  let importanceTarget: string;
+  if (label !== undefined) {
+    target = label;
+    importanceTarget = `the label column "${label}"`;
+  } else {
+    // No label: importance for the model's own decisions (how much each feature moves them).
+    const raw = await model.predictProba(sample);
+    const k = model.task === 'multiclass' ? model.classes.length : 1;
+    target = new Float64Array(sample.nrows);
+    for (let i = 0; i < sample.nrows; i++) {
+      if (model.task === 'regression') target[i] = raw[i]!;
+      else if (k === 1) target[i] = raw[i]! >= 0.5 ? 1 : 0;
+      else {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (raw[i * k + c]! > raw[i * k + best]!) best = c;
+        target[i] = best;
+      }
+    }
+    importanceTarget = "the model's own predictions (no label column in the data)";
+  }
+  const importance = await permutationImportance(model, sample, {
+    target,
+    metric: model.task === 'binary' ? 'auc' : model.task === 'regression' ? 'r2' : 'accuracy',
+    repeats: 5,
+    seed,
+    groups,
+  });
+  // Partial dependence for the features with the largest mean |φ| among the explained rows,
+  // falling back to permutation importance order.
+  const order = [...meanAbsShap(e).map((f) => f.feature), ...importance.features.map((f) => f.feature)];
+  const pdFeatures = [...new Set(order.filter((f) => model.features.includes(f)))].slice(0, PD_FEATURES);
+  const pds = [];
+  for (const f of pdFeatures)
+    pds.push(await partialDependence(model, sample, f, { ice: true, sample: 200, seed }));
+  const surrogate = await globalSurrogate(model, sample, { maxDepth: SURROGATE_DEPTH, seed });
+  return {
+    importance,
+    importanceTarget,
+    partialDependence: pds,
+    surrogate,
+    surrogateDepth: SURROGATE_DEPTH,
+    rows: sample.nrows,
+  };
+}
+
+function hasMissing(t: Table, col: string): boolean {
+  const c = t.column(col);
+  for (let i = 0; i < t.nrows; i++) if (!isValidAt(c, i)) return true;
+  return false;
+}
+
+async function explainDisparity(
+  model: Model,
+  data: Table,
+  explainer: ReturnType<typeof createExplainer>,
+  col: string,
+  pair: readonly string[],
+  seed: number,
+  cmd: string,
+): Promise<ExplainDisparity> {
+  const c = data.column(col, '--disparity');
+  const byGroup = new Map<string, number[]>();
+  const groupOf: (string | null)[] = [];
+  for (let i = 0; i < data.nrows; i++) {
+    const g = cellString(c, i);
+    groupOf.push(g);
+    if (g === null) continue;
+    const list = byGroup.get(g);
+    if (list) list.push(i);
+    else byGroup.set(g, [i]);
+  }
+  let a: string;
+  let b: string;
+  if (pair.length === 2) {
+    [a, b] = [pair[0]!, pair[1]!];
+    for (const g of [a, b])
+      if (!byGroup.has(g))
+        throw usageError(
+          `--groups: "${g}" is not a value of ${col}; values: ${[...byGroup.keys()].slice(0, 10).join(', ')}.`,
+          cmd,
+        );
+  } else {
+    const ranked = [...byGroup.entries()].sort((p, q) => q[1].length - p[1].length);
+    if (ranked.length < 2) throw usageError(`--disparity ${col}: the column has fewer than two groups.`, cmd);
+    [a, b] = [ranked[0]![0], ranked[1]![0]];
+  }
+  if (explainer.method === 'tree' || explainer.method === 'linear') {
+    // Exact and fast: explain a sample of each group and compare the mean attributions.
+    const pick = (rows: number[], label: string): number[] => {
+      if (rows.length <= DISPARITY_ROWS) return rows;
+      const idx = sampleRows(rows.length, DISPARITY_ROWS, seed + label.length);
+      return Array.from(idx, (k) => rows[k]!);
+    };
+    const rows = [...pick(byGroup.get(a)!, a), ...pick(byGroup.get(b)!, b)];
+    const expl = await explainer.explain(data, { rows });
+    const result = disparityFromAttributions(
+      expl,
+      rows.map((r) => groupOf[r]!),
+      { a, b },
+    );
+    return { sensitive: col, result, link: expl.link };
+  }
+  const result = await disparityBySwapping(model, data, {
+    sensitive: col,
+    a,
+    b,
+    metric: model.task === 'binary' ? 'selectionRate' : 'meanScore',
+    seed,
+  });
+  return { sensitive: col, result };
+}
+
+type JsonObj = Record<string, unknown>;
+const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(12)) : x);
+
+/** explanationToJSON plus, per row, `text`, `counterfactuals` and `counterfactualMetrics` (additive). */
+export function explanationJSONWithExtras(
+  e: Explanation,
+  extras: readonly ExplainRowExtras[],
+): ReturnType<typeof explanationToJSON> {
+  const j = explanationToJSON(e);
+  return {
+    ...j,
+    explanations: j.explanations.map((row, i) => {
+      const x = extras[i];
+      const cf = x?.counterfactuals;
+      return {
+        ...row,
+        ...(x?.text === undefined ? {} : { text: x.text }),
+        ...(cf
+          ? {
+              counterfactuals: cf.counterfactuals.map((c) => ({
+                changes: c.changes,
+                prediction: c.prediction,
+                valid: c.valid,
+                proximity: c.proximity,
+                sparsity: c.sparsity,
+              })),
+              counterfactualMetrics: {
+                originalOutcome: cf.originalOutcome,
+                desiredOutcome: cf.desiredOutcome,
+                requested: cf.requested,
+                ...cf.metrics,
+                evaluations: cf.evaluations,
+              },
+            }
+          : {}),
+        ...(x?.counterfactualError === undefined ? {} : { counterfactualError: x.counterfactualError }),
+      };
+    }),
+  };
+}
+
+function globalToJSON(g: ExplainGlobal): JsonObj {
+  return {
+    rows: g.rows,
+    permutationImportance: {
+      metric: g.importance.metric,
+      target: g.importanceTarget,
+      baseline: g.importance.baseline,
+      repeats: g.importance.repeats,
+      features: g.importance.features.map((f) => ({ feature: f.feature, mean: f.mean, sd: f.sd })),
+    },
+    partialDependence: g.partialDependence.map((pd) => ({
+      feature: pd.feature,
+      grid: [...pd.grid],
+      average: Array.from(pd.average, round),
+      scale: pd.output.scale,
+    })),
+    surrogate: {
+      maxDepth: g.surrogateDepth,
+      fidelity: g.surrogate.fidelity,
+      fidelityMetric: g.surrogate.fidelityMetric,
+      trainFidelity: g.surrogate.trainFidelity,
+      rules: g.surrogate.rules,
+    },
+  };
+}
+
+function disparityToJSON(d: ExplainDisparity): JsonObj {
+  const r = d.result;
+  return {
+    sensitive: d.sensitive,
+    method: r.kind === 'disparityFromAttributions' ? 'attributions' : 'swapping',
+    metric:
+      r.kind === 'disparityFromAttributions' ? (d.link === 'logit' ? 'meanLogOdds' : 'meanScore') : r.metric,
+    groups: r.groups,
+    counts: r.counts,
+    gap: r.gap,
+    ...(r.kind === 'disparityFromAttributions'
+      ? { baseGap: r.baseGap, residual: r.residual }
+      : { pairGap: r.pairGap, pairs: r.pairs, shapley: r.method }),
+    contributions: r.contributions.map((c) => ({
+      feature: c.feature,
+      contribution: c.contribution,
+      share: c.share,
+    })),
+  };
+}
+
+/** Plain-text lines of the global and disparity results, under the rows. */
+function renderExtrasTable(g: ExplainGlobal | undefined, d: ExplainDisparity | undefined): string {
+  const lines: string[] = [];
+  if (g) {
+    const imp = g.importance;
+    lines.push(
+      '',
+      `permutation importance (drop in ${imp.metric} against ${g.importanceTarget}, ${imp.repeats} repeats, ${g.rows} rows)`,
+    );
+    for (const f of imp.features.slice(0, 10))
+      lines.push(`  ${f.feature.padEnd(24)} ${fmt(f.mean).padStart(8)} ± ${fmt(f.sd)}`);
+    lines.push(
+      '',
+      `global surrogate (depth ≤ ${g.surrogateDepth}): fidelity ${fmt(g.surrogate.fidelity)} (${g.surrogate.fidelityMetric}, held-out rows)`,
+    );
+  }
+  if (d) {
+    const r = d.result;
+    const what =
+      r.kind === 'disparityFromAttributions'
+        ? `mean ${d.link === 'logit' ? 'log-odds' : 'score'}, from attributions`
+        : `${r.metric === 'selectionRate' ? 'selection rate' : 'mean score'}, by swapping`;
+    lines.push('', `gap in ${d.sensitive}: ${r.groups.a} − ${r.groups.b} = ${signed(r.gap)} (${what})`);
+    for (const c of r.contributions.slice(0, 8))
+      lines.push(
+        `  ${c.contribution >= 0 ? '▲' : '▼'} ${c.feature.padEnd(24)} ${signed(c.contribution).padStart(10)}`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Features listed in the ledger summary (by mean |φ|). */
+const SUMMARY_TOP = 10;
+
+/**
+ * The ledger summary of an explain run: what a model card needs under `explanation` (method, link,
+ * rows explained, coverage = rows explained / rows in the data, top features by mean |φ|), plus the
+ * counterfactual, global and disparity figures when computed. `coverage` is also top-level, where
+ * the compliance rule `explanation-coverage` reads it.
+ */
+export function explainRunSummary(
+  explanations: readonly Explanation[],
+  extras: readonly (readonly ExplainRowExtras[])[],
+  dataRows: number,
+  global: ExplainGlobal | undefined,
+  disparity: ExplainDisparity | undefined,
+): JsonObj {
+  const e = explanations[0]!;
+  const rows = explanations.flatMap((x) => x.rows.map((r) => r.row));
+  const coverage = dataRows > 0 ? new Set(rows).size / dataRows : 0;
+  const top = meanAbsShap(e)
+    .slice(0, SUMMARY_TOP)
+    .map((f) => ({ feature: f.feature, meanAbs: round(f.meanAbs) }));
+  const cfs = extras.flat().filter((x) => x.counterfactuals || x.counterfactualError);
+  const explanation: JsonObj = {
+    method: e.method,
+    link: e.link,
+    ...(typeof e.parameters.reason === 'string' ? { reason: e.parameters.reason } : {}),
+    rowsExplained: rows.length,
+    rowsInData: dataRows,
+    coverage: round(coverage),
+    topFeatures: top,
+    ...(cfs.length
+      ? {
+          counterfactuals: {
+            rows: cfs.length,
+            rowsWithValid: cfs.filter((x) => x.counterfactuals?.counterfactuals.some((c) => c.valid)).length,
+            requested: cfs.find((x) => x.counterfactuals)?.counterfactuals?.requested ?? null,
+          },
+        }
+      : {}),
+    ...(global
+      ? {
+          permutationImportance: {
+            metric: global.importance.metric,
+            top: global.importance.features
+              .slice(0, SUMMARY_TOP)
+              .map((f) => ({ feature: f.feature, mean: round(f.mean), sd: round(f.sd) })),
+          },
+          surrogateFidelity: round(global.surrogate.fidelity),
+        }
+      : {}),
+    ...(disparity
+      ? {
+          disparity: {
+            sensitive: disparity.sensitive,
+            groups: disparity.result.groups,
+            gap: round(disparity.result.gap),
+            top: disparity.result.contributions
+              .slice(0, 5)
+              .map((c) => ({ feature: c.feature, contribution: round(c.contribution) })),
+          },
+        }
+      : {}),
+  };
+  return {
+    method: e.method,
+    link: e.link,
+    rows,
+    coverage: round(coverage),
+    parameters: e.parameters,
+    explanation,
+  };
 }

@@ -243,3 +243,64 @@ describe('aequa ledger', () => {
     expect(j.problems[0]!.message).toContain('entry 4');
   });
 });
+
+describe('aequa ledger retention and checkpoints', () => {
+  let proj: string;
+  let rdir: string;
+  const run = async (...argv: string[]) => {
+    const c = capture();
+    const code = await runLedger([...argv, '--dir', rdir], c.io);
+    return { code, stdout: c.out() };
+  };
+  beforeAll(async () => {
+    proj = mkdtempSync(join(tmpdir(), 'aequa-ledger-ret-'));
+    rdir = join(proj, '.aequa', 'ledger');
+  });
+  afterAll(() => rmSync(proj, { recursive: true, force: true }));
+
+  it('saves a policy, checkpoints every N appends, redacts old payloads, and still verifies', async () => {
+    expect((await run('init', '--origin', 'example.com/events')).code).toBe(0);
+    const set = await run(
+      'retention',
+      'set',
+      '--keep-days',
+      '30',
+      '--every-entries',
+      '4',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(set.stdout)).toEqual({ retention: { keepDays: 30, everyEntries: 4 } });
+    // 10 events: 0–5 from 2020 (far older than 30 days), 6–9 from now.
+    for (let i = 0; i < 10; i++)
+      await appendRunRecord(proj, {
+        kind: 'event',
+        command: 'predict',
+        toolVersion: 'aequa@0.1.0',
+        actor: 'svc',
+        timestamp: i < 6 ? `2020-01-0${i + 1}T00:00:00.000Z` : new Date().toISOString(),
+        config: { applicant: `secret-${i}` },
+      });
+    // Checkpoints after the 1st append (none before), then 4 entries later: sizes 1, 5, 9.
+    const cps = JSON.parse((await run('checkpoints', '--format', 'json')).stdout) as { size: number }[];
+    expect(cps.map((c) => c.size)).toEqual([1, 5, 9]);
+    const dry = await run('retention', 'apply', '--dry-run', '--format', 'json');
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, redacted: 6, ranges: [[0, 6]] });
+    const applied = await run('retention', 'apply');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/^Redacted the payloads of 6 entries older than .* \(0–5\)/);
+    expect(readFileSync(join(rdir, 'entries.log'), 'utf8')).not.toContain('secret-0');
+    const v = await run('verify', '--format', 'json');
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({
+      ok: true,
+      size: 11,
+      tombstones: 6,
+      firstBadCheckpoint: null,
+    });
+    const show = JSON.parse((await run('show', '2')).stdout) as { record: { kind: string } };
+    expect(show.record.kind).toBe('retention');
+    const listed = await run('checkpoints');
+    expect(listed.stdout).toMatch(/4 stored checkpoints/);
+  });
+});

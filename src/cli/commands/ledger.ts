@@ -12,10 +12,13 @@ import {
   checkApprovals,
   consistencyProofToJSON,
   createRunRecord,
+  DEFAULT_REDACT_KINDS,
   defaultOrigin,
   inclusionProofToJSON,
   Ledger,
   ledgerDir,
+  type RecordKind,
+  type RetentionPolicy,
   type RunRecord,
   type RunRecordInit,
   toHex,
@@ -36,8 +39,9 @@ import type { CliIo } from '../io.js';
 export const ledgerCommand: CommandSpec = {
   name: 'ledger',
   summary:
-    'Tamper-evident ledger of runs: init, log, show N, prove N, consistency OLD NEW, verify, checkpoint, export.',
-  usage: 'aequa ledger <init|log|show N|prove N|consistency OLD NEW|verify|checkpoint|export> [options]',
+    'Tamper-evident ledger of runs: init, log, show N, prove N, consistency OLD NEW, verify, checkpoint, checkpoints, retention, export.',
+  usage:
+    'aequa ledger <init|log|show N|prove N|consistency OLD NEW|verify|checkpoint|checkpoints|retention [show|set|apply]|export> [options]',
   options: {
     dir: {
       type: 'string',
@@ -62,6 +66,32 @@ export const ledgerCommand: CommandSpec = {
       default: '50',
     },
     out: { type: 'string', description: 'export: write to this file instead of stdout', placeholder: 'FILE' },
+    'keep-days': {
+      type: 'string',
+      description:
+        'retention set|apply: redact payloads of entries older than N days (they stay in the log as tombstones)',
+      placeholder: 'N',
+    },
+    every: {
+      type: 'string',
+      description:
+        'retention set: sign a checkpoint when this much time has passed since the last (e.g. 1d, 12h)',
+      placeholder: 'DURATION',
+    },
+    'every-entries': {
+      type: 'string',
+      description: 'retention set: sign a checkpoint every N appended entries',
+      placeholder: 'N',
+    },
+    kinds: {
+      type: 'string',
+      description: 'retention set|apply: record kinds whose payloads are redacted (default event,run)',
+      placeholder: 'K,…',
+    },
+    'dry-run': {
+      type: 'boolean',
+      description: 'retention apply: report what would be redacted, change nothing',
+    },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
@@ -72,6 +102,9 @@ export const ledgerCommand: CommandSpec = {
     'aequa ledger prove 3 --format json',
     'aequa ledger consistency 10 20 --format json',
     'aequa ledger verify',
+    'aequa ledger retention set --keep-days 180 --every 1d --every-entries 10000',
+    'aequa ledger retention apply --dry-run',
+    'aequa ledger checkpoints',
   ],
 };
 
@@ -83,6 +116,8 @@ const SUBCOMMANDS = [
   'consistency',
   'verify',
   'checkpoint',
+  'checkpoints',
+  'retention',
   'export',
 ] as const;
 
@@ -117,7 +152,10 @@ export async function appendRunRecord(
   const full = 'schemaVersion' in record ? record : createRunRecord(record);
   const ledger = await Ledger.open(dir);
   try {
-    return await ledger.append(full);
+    const r = await ledger.append(full);
+    // Periodic signed checkpoints of the retention policy (EU AI Act Art. 12): when one is due.
+    await ledger.checkpointIfDue();
+    return r;
   } finally {
     await ledger.close();
   }
@@ -158,7 +196,8 @@ export async function runLedger(argv: readonly string[], io: CliIo): Promise<num
     return 0;
   }
 
-  const ledger = await Ledger.open(dir, { readOnly: sub !== 'checkpoint' });
+  const writes = sub === 'checkpoint' || (sub === 'retention' && (args[0] === 'set' || args[0] === 'apply'));
+  const ledger = await Ledger.open(dir, { readOnly: !writes });
   try {
     switch (sub) {
       case 'log': {
@@ -238,7 +277,7 @@ export async function runLedger(argv: readonly string[], io: CliIo): Promise<num
         else {
           const lines = r.ok
             ? [
-                `✔ ${ledger.origin}: ${r.size} entries, ${r.checkpoints} signed checkpoints and ${r.approvals} approvals verify · root ${r.rootHash}`,
+                `✔ ${ledger.origin}: ${r.size} entries, ${r.checkpoints} signed checkpoints and ${r.approvals} approvals verify${r.tombstones > 0 ? ` (${r.tombstones} redacted to tombstones, leaf hashes checked)` : ''} · root ${r.rootHash}`,
               ]
             : [
                 `✖ ${ledger.origin}: verification failed${r.firstBadEntry === null ? '' : ` from entry ${r.firstBadEntry}`}`,
@@ -257,6 +296,26 @@ export async function runLedger(argv: readonly string[], io: CliIo): Promise<num
         io.stdout(json ? `${JSON.stringify({ size: ledger.size, note }, null, 2)}\n` : note);
         return 0;
       }
+      case 'checkpoints': {
+        const cps = await ledger.storedCheckpoints();
+        if (json) {
+          print(cps.map(({ note: _, ...c }) => c));
+          return 0;
+        }
+        const lines = [`${ledger.origin} · ${cps.length} stored checkpoint${cps.length === 1 ? '' : 's'}`];
+        for (const c of cps)
+          lines.push(
+            `${String(c.position).padStart(4)}  size ${String(c.size).padStart(8)}  ${c.time ?? '(time not recorded)'}  root ${c.rootHash.slice(0, 16)}…` +
+              (c.proof && c.position > 0
+                ? `  proof from ${c.proof.fromSize} (${c.proof.path.length} hashes)`
+                : ''),
+          );
+        lines.push('Run `aequa ledger verify` to check every signature and the consistency between them.');
+        io.stdout(`${lines.join('\n')}\n`);
+        return 0;
+      }
+      case 'retention':
+        return await retention(ledger, args, values, io, json);
       case 'export': {
         const entries = [];
         for (let i = 0; i < ledger.size; i++) {
@@ -286,4 +345,76 @@ export async function runLedger(argv: readonly string[], io: CliIo): Promise<num
     await ledger.close();
   }
   return 2;
+}
+
+async function retention(
+  ledger: Ledger,
+  args: readonly string[],
+  values: Record<string, unknown>,
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  const action = args[0] ?? 'show';
+  const print = (obj: unknown) => io.stdout(`${JSON.stringify(obj, null, 2)}\n`);
+  const intFlag = (name: string, min: number): number | undefined =>
+    numberFlag(values[name] as string | undefined, name, 'ledger', (x) =>
+      Number.isInteger(x) && x >= min ? null : `must be an integer ≥ ${min}`,
+    );
+  const kindsFlag = stringFlag(values.kinds as string | undefined);
+  const kinds =
+    kindsFlag === undefined ? undefined : (kindsFlag.split(',').map((k) => k.trim()) as RecordKind[]);
+  const keepDays = intFlag('keep-days', 0);
+  if (action === 'show') {
+    const p = ledger.meta.retention ?? null;
+    if (json) print({ retention: p });
+    else
+      io.stdout(
+        p === null
+          ? 'No retention policy is set. Set one with `aequa ledger retention set --keep-days N --every 1d`.\n'
+          : `Retention policy of ${ledger.origin}:\n` +
+              `  keep payloads   ${p.keepDays === undefined ? 'forever' : `${p.keepDays} days, then tombstones (leaf hash kept)`}\n` +
+              `  checkpoints     ${[p.every ? `every ${p.every}` : '', p.everyEntries ? `every ${p.everyEntries} entries` : ''].filter(Boolean).join(' or ') || 'on demand'}\n` +
+              `  redacted kinds  ${(p.kinds ?? DEFAULT_REDACT_KINDS).join(', ')}\n`,
+      );
+    return 0;
+  }
+  if (action === 'set') {
+    const everyEntries = intFlag('every-entries', 1);
+    const every = stringFlag(values.every as string | undefined);
+    const policy: RetentionPolicy = {
+      ...(ledger.meta.retention ?? {}),
+      ...(keepDays === undefined ? {} : { keepDays }),
+      ...(every === undefined ? {} : { every }),
+      ...(everyEntries === undefined ? {} : { everyEntries }),
+      ...(kinds === undefined ? {} : { kinds }),
+    };
+    await ledger.setRetention(policy);
+    if (json) print({ retention: ledger.meta.retention });
+    else
+      io.stdout(
+        `Retention policy saved in ${ledger.dir}/ledger.json: ${JSON.stringify(ledger.meta.retention)}\n`,
+      );
+    return 0;
+  }
+  if (action === 'apply') {
+    const r = await ledger.applyRetention({
+      actor: currentActor(io.env),
+      toolVersion: toolVersion(),
+      dryRun: values['dry-run'] === true,
+      ...(keepDays === undefined ? {} : { keepDays }),
+      ...(kinds === undefined ? {} : { kinds }),
+    });
+    if (json) print(r);
+    else {
+      const span = r.ranges.map(([a, b]) => (b - a === 1 ? `${a}` : `${a}–${b - 1}`)).join(', ');
+      io.stdout(
+        `${r.dryRun ? 'Would redact' : 'Redacted'} the payloads of ${r.redacted} entr${r.redacted === 1 ? 'y' : 'ies'} older than ${r.cutoff}${span ? ` (${span})` : ''}; ` +
+          'their leaf hashes stay in the log, so every proof and checkpoint still verifies.\n' +
+          (r.retentionEntry === null ? '' : `  retention entry  ${r.retentionEntry}\n`) +
+          (r.checkpoint === null ? '' : `  checkpoint       signed at size ${ledger.size}\n`),
+      );
+    }
+    return 0;
+  }
+  throw usageError(`Unknown retention action "${action}". Use show, set or apply.`, 'ledger');
 }

@@ -282,6 +282,17 @@ describe('aequa mitigate with the in-processing methods and calibrated equalized
     for (const x of r.runs) expect(x.test.accuracy).toBeGreaterThan(0.5);
   }, 60_000);
 
+  it('runs LFR, whose saved model scores raw rows and narrows the gap on the test data', async () => {
+    const io = capture();
+    const code = await runMitigate([...base(), '--method', 'lfr', '--ci', '0', '--format', 'json'], io);
+    expect(code).toBe(0);
+    const r = JSON.parse(io.out.join('')) as MitigationReport;
+    expect(r.runs.map((x) => x.method)).toEqual(['baseline', 'lfr']);
+    const dp = (i: number) => Math.abs(r.runs[i]!.test.demographicParityDifference as number);
+    expect(dp(1)).toBeLessThan(dp(0));
+    expect(r.runs[1]!.test.accuracy).toBeGreaterThan(0.5);
+  }, 60_000);
+
   it('refuses a negative λ', async () => {
     await expect(
       runMitigate([...base(), '--method', 'fair-logistic', '--lambda=-1'], capture()),

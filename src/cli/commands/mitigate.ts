@@ -29,6 +29,7 @@ import {
   exponentiatedGradient,
   fairLogisticRegression,
   gridSearch,
+  lfr,
   massaging,
   postProcessedModel,
   rejectOptionClassification,
@@ -85,6 +86,7 @@ export const METHODS = {
   'fair-logistic': 'in-processing: logistic regression with a group-gap penalty of weight --lambda',
   adversarial: 'in-processing: adversarial debiasing of an MLP (Zhang et al. 2018)',
   'calibrated-eq-odds': 'post-processing: calibrated equalized odds (Pleiss et al. 2017)',
+  lfr: 'pre-processing: learning fair representations (Zemel et al. 2013); the saved model maps raw rows to the prediction',
 } as const;
 export type Method = keyof typeof METHODS;
 
@@ -489,6 +491,18 @@ export async function compareMitigations(o: CompareOptions): Promise<Comparison>
           case 'adversarial': {
             const constraint = o.constraint === 'equalized-odds' ? 'equalized-odds' : 'demographic-parity';
             model = await adversarialDebiasing({ sensitive, constraint, seed }).fit(train, label, fitOpts);
+            break;
+          }
+          case 'lfr': {
+            // LFR's own model predicts from raw rows through the learned prototypes, so it saves and
+            // scores like any model.
+            model = lfr(train, {
+              label,
+              positive,
+              sensitive,
+              features: features.filter((f) => f !== sensitive),
+              seed,
+            }).model;
             break;
           }
           case 'calibrated-eq-odds': {

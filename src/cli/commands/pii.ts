@@ -32,7 +32,16 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
+import { recordPrivacyRun } from './privacy-ledger.js';
+
+/** Findings per entity: the only trace of a text scan the ledger keeps (never the matched text). */
+function entityCounts(findings: readonly PiiFinding[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of findings) out[f.entity] = (out[f.entity] ?? 0) + 1;
+  return out;
+}
 
 export const piiCommand: CommandSpec = {
   name: 'pii',
@@ -82,6 +91,7 @@ export const piiCommand: CommandSpec = {
       placeholder: 'FILE',
     },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    ...LEDGER_OPTION,
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
   examples: [
@@ -147,6 +157,8 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
   if (operator === 'hash' && sub === 'redact' && key === undefined)
     throw usageError('--operator hash needs --hash-key-file FILE (a secret of at least 16 bytes).', CMD);
   const redactOpts = { ...opts, operator, ...(key ? { key } : {}) };
+  const record = (summary: Parameters<typeof recordPrivacyRun>[5], out?: string) =>
+    recordPrivacyRun(CMD, argv, v, positionals, io, { subcommand: sub, ...summary }, out);
 
   const file = files[0];
   const isText = text !== undefined || (file !== undefined && TEXT_EXT.has(extname(file).toLowerCase()));
@@ -166,6 +178,7 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(
         json ? `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n` : renderFindings(findings),
       );
+      await record({ findings: findings.length, entities: entityCounts(findings) });
       return 0;
     }
     const r = redactText(body, redactOpts);
@@ -178,6 +191,7 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
     } else if (json)
       io.stdout(`${JSON.stringify({ schemaVersion: 1, text: r.text, findings: r.findings }, null, 2)}\n`);
     else io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    await record({ operator, findings: r.findings.length, entities: entityCounts(r.findings) });
     return 0;
   }
 
@@ -209,6 +223,10 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
       );
       io.stdout(`${lines.join('\n')}\n`);
     }
+    await record({
+      rows: scan.rows,
+      columns: scan.columns.map((c) => ({ column: c.column, hitRate: c.hitRate, entities: c.entities })),
+    });
     return 0;
   }
   const pseudo = listFlag(v.pseudonymize);
@@ -226,5 +244,6 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
     ...(pseudo.length ? [`pseudonymised ${pseudo.join(', ')} (HMAC-SHA-256)`] : []),
   ];
   io.stdout(`${did.join('; ').replace(/^r/, 'R')}; wrote ${out}.\n`);
+  await record({ operator, redacted: targets, pseudonymized: pseudo }, out);
   return 0;
 }

@@ -36,6 +36,28 @@ describe('aequa privacy', () => {
     expect(j.steps).toBe(14063);
   });
 
+  it('epsilon --accountant prv gives a tighter upper bound than RDP on the MNIST setting', async () => {
+    const c = capture();
+    const args = [
+      'privacy',
+      'epsilon',
+      ...MNIST,
+      '--accountant',
+      'prv',
+      '--grid-step',
+      '1e-4',
+      '--format',
+      'json',
+    ];
+    expect(await runCli(args, c.io)).toBe(0);
+    const j = JSON.parse(c.out());
+    expect(j.accountant).toBe('prv');
+    expect(j.gridStep).toBe(1e-4);
+    // measured 2.4548 at h = 1e-4 (pld.test.ts checks the grid convergence); RDP gives 2.5966
+    expect(j.epsilon).toBeGreaterThan(2.3);
+    expect(j.epsilon).toBeLessThan(2.5966);
+  });
+
   it('epsilon accepts --epochs as ⌈epochs/q⌉ steps and prints a readable line', async () => {
     const c = capture();
     const argv = [
@@ -91,7 +113,23 @@ describe('aequa privacy', () => {
       ['epsilon', '--sample-rate', '0', '--noise-multiplier', '1', '--steps', '5', '--delta', '1e-5'],
       /sampling rate in \(0, 1\]/,
     ],
-    [['epsilon', ...MNIST, '--accountant', 'prv'], /prv .* not available/],
+    [['epsilon', ...MNIST, '--accountant', 'pld'], /--accountant must be rdp or prv/],
+    [
+      [
+        'noise',
+        '--epsilon',
+        '3',
+        ...MNIST.slice(0, 2),
+        '--steps',
+        '10',
+        '--delta',
+        '1e-5',
+        '--accountant',
+        'prv',
+      ],
+      /RDP accountant only/,
+    ],
+    [['epsilon', ...MNIST, '--accountant', 'prv', '--grid-step', '1'], /--grid-step must be in/],
     [['epsilon', '--noise-multiplier', '1', '--steps', '5', '--delta', '1e-5'], /--sample-rate is required/],
     [['frobnicate'], /Unknown subcommand "frobnicate"/],
   ])('refuses bad input %j with exit 2 and a clear message', async (args, msg) => {

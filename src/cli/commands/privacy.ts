@@ -2,10 +2,10 @@
  * @module cli/commands/privacy
  * `aequa privacy epsilon|noise`: the DP-SGD accountant on the command line. `epsilon` reports the
  * (ε, δ) spent by the Poisson-subsampled Gaussian mechanism (Mironov, Talwar & Zhang 2019, with the
- * improved conversion of Balle et al. 2020); `noise` solves for the noise multiplier σ that meets a
+ * improved conversion of Balle et al. 2020, or the tighter PRV/PLD accountant with --accountant prv); `noise` solves for the noise multiplier σ that meets a
  * target ε. The arithmetic lives in `src/privacy/accounting`.
  */
-import { DEFAULT_RDP_ORDERS, dpSgdEpsilon, dpSgdNoise } from '../../privacy/index.js';
+import { DEFAULT_RDP_ORDERS, dpSgdEpsilon, dpSgdNoise, prvAccountant } from '../../privacy/index.js';
 import {
   type CommandSpec,
   commandHelp,
@@ -20,7 +20,7 @@ export const privacyCommand: CommandSpec = {
   name: 'privacy',
   summary: 'Privacy accounting for DP-SGD: the ε spent by a training run, or the noise a target ε needs.',
   usage:
-    'aequa privacy epsilon --sample-rate Q --noise-multiplier SIGMA --steps T --delta D [--accountant rdp]\n' +
+    'aequa privacy epsilon --sample-rate Q --noise-multiplier SIGMA --steps T --delta D [--accountant rdp|prv] [--grid-step H]\n' +
     '       aequa privacy noise --epsilon E --delta D --sample-rate Q --steps T',
   options: {
     'sample-rate': {
@@ -47,9 +47,15 @@ export const privacyCommand: CommandSpec = {
     epsilon: { type: 'string', description: 'Target ε > 0 (noise)', placeholder: 'E' },
     accountant: {
       type: 'string',
-      description: 'rdp (prv is not available yet)',
+      description: 'rdp, or prv (numerical privacy loss distribution, tighter; epsilon only)',
       placeholder: 'NAME',
       default: 'rdp',
+    },
+    'grid-step': {
+      type: 'string',
+      description: 'prv: grid width h of the privacy loss (finer = tighter and slower)',
+      placeholder: 'H',
+      default: '5e-5',
     },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     debug: { type: 'boolean', description: 'Show stack traces' },
@@ -111,13 +117,17 @@ export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<nu
   if (!['table', 'json'].includes(format))
     throw usageError(`--format must be table or json; got "${format}".`, CMD);
   const accountant = stringFlag(values.accountant) ?? 'rdp';
-  if (accountant === 'prv')
+  if (accountant !== 'rdp' && accountant !== 'prv')
+    throw usageError(`--accountant must be rdp or prv; got "${accountant}".`, CMD);
+  if (accountant === 'prv' && sub === 'noise')
     throw usageError(
-      '--accountant prv (the numerical privacy-loss-distribution accountant) is not available in this version; ' +
-        'use --accountant rdp, which is an upper bound on ε (the PRV figure would be a little smaller).',
+      '`aequa privacy noise` solves for σ with the RDP accountant only; drop --accountant prv, then check the σ it prints with `aequa privacy epsilon --accountant prv`.',
       CMD,
     );
-  if (accountant !== 'rdp') throw usageError(`--accountant must be rdp; got "${accountant}".`, CMD);
+  const gridStep =
+    numberFlag(values['grid-step'] ?? '5e-5', 'grid-step', CMD, (x) =>
+      x >= 1e-6 && x <= 0.01 ? null : 'must be in [1e-6, 0.01]',
+    ) ?? 5e-5;
   if (sub === 'epsilon') {
     const q = sampleRate(values);
     const sigma = numberFlag(values['noise-multiplier'], 'noise-multiplier', CMD, (x) =>
@@ -127,6 +137,27 @@ export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<nu
       throw usageError('--noise-multiplier is required, e.g. --noise-multiplier 1.1.', CMD);
     const d = delta(values);
     const t = steps(values, q);
+    if (accountant === 'prv') {
+      const prv = prvAccountant({ sampleRate: q, noiseMultiplier: sigma, steps: t, gridStep });
+      const epsilon = prv.epsilon(d);
+      const out = {
+        schemaVersion: 1,
+        epsilon,
+        delta: d,
+        accountant,
+        gridStep,
+        sampleRate: q,
+        noiseMultiplier: sigma,
+        steps: t,
+      };
+      if (format === 'json') io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+      else
+        io.stdout(
+          `ε = ${fmtNum(epsilon)} at δ = ${d} (PRV accountant: an upper bound, grid h = ${gridStep})\n` +
+            `  ${t} steps of the sampled Gaussian, q = ${fmtNum(q)}, σ = ${sigma}\n`,
+        );
+      return 0;
+    }
     const r = dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps: t, delta: d });
     const out = {
       schemaVersion: 1,

@@ -197,13 +197,23 @@ export async function searchCounterfactuals(
   const keyOf = (cand: Float64Array, o: number): string => Array.from(cand.subarray(o, o + d)).join(',');
   type Found = { c: Float64Array; p: number; loss: number; prox: number; sparse: number };
 
-  /** One genetic search over the mutable features not in `frozen`, then refinement; the valid rows found. */
+  /**
+   * One genetic search over the mutable features not in `frozen`, in `sp` (the space, or one with some
+   * ranges and levels narrowed), then refinement; the valid rows found.
+   */
   const search = async (
+    sp: FeatureSpace,
     frozen: ReadonlySet<number>,
     generations: number,
     label: string,
   ): Promise<Found[]> => {
-    const mutable = mutableAll.filter((j) => !frozen.has(j));
+    const mutable = mutableAll.filter(
+      (j) =>
+        !frozen.has(j) &&
+        (sp.features[j]!.kind === 'number'
+          ? sp.features[j]!.hi > sp.features[j]!.lo
+          : sp.features[j]!.allowed.some((c) => c !== x[j])),
+    );
     const M = mutable.length;
     if (M === 0) return [];
     const rng = seededRng(seed).fork(label);
@@ -215,7 +225,7 @@ export async function searchCounterfactuals(
       const order = shuffled(mutable, rng);
       for (let t = 0; t < Math.min(m, M); t++) {
         const j = order[t]!;
-        pop[i * d + j] = drawValue(space.features[j]!, x[j]!, rng);
+        pop[i * d + j] = drawValue(sp.features[j]!, x[j]!, rng);
       }
     }
     const fitness = new Float64Array(P);
@@ -245,7 +255,7 @@ export async function searchCounterfactuals(
           next[i * d + j] = (rng.nextFloat64() < 0.5 ? pop[a * d + j] : pop[b * d + j])!;
         for (const j of mutable) {
           const u = rng.nextFloat64();
-          if (u < pMutate) next[i * d + j] = drawValue(space.features[j]!, next[i * d + j]!, rng);
+          if (u < pMutate) next[i * d + j] = drawValue(sp.features[j]!, next[i * d + j]!, rng);
           else if (u < pMutate + 0.15) next[i * d + j] = x[j]!;
         }
       }
@@ -259,15 +269,9 @@ export async function searchCounterfactuals(
     // numbers back towards x; then re-check every refined row.
     const ranked = [...archive.values()].map((c) => ({ c, loss: lossOf(c, 0, { valid: true, hinge: 0 }) }));
     ranked.sort((a, b) => a.loss - b.loss);
-    const pool = greedyDiverse(
-      ranked,
-      Math.max(10, 3 * k),
-      (a, b) => diversityDistance(space, x, a, b),
-      wD + 1,
-      d,
-    ).map((r) => r.c);
-    await sparsify(space, pool, x, evaluate, outcome);
-    await pullBack(space, pool, x, evaluate, outcome);
+    const pool = greedyDiverse(ranked, Math.max(10, 3 * k), space, x, wD + 1).map((r) => r.c);
+    await sparsify(sp, pool, x, evaluate, outcome);
+    await pullBack(sp, pool, x, evaluate, outcome);
     const R = pool.length;
     const flat = new Float64Array(R * d);
     pool.forEach((c, i) => {
@@ -291,7 +295,6 @@ export async function searchCounterfactuals(
 
   const final: Found[] = [];
   const seen = new Set<string>();
-  const patterns = new Set<string>();
   const add = (found: readonly Found[]): number => {
     let added = 0;
     for (const f of found) {
@@ -299,34 +302,73 @@ export async function searchCounterfactuals(
       if (seen.has(key)) continue;
       seen.add(key);
       final.push(f);
-      patterns.add(Array.from(f.c, (v, j) => (v === x[j] ? '0' : '1')).join(''));
       added++;
     }
     return added;
   };
-  add(await search(new Set(), G, 'counterfactuals'));
+  add(await search(space, new Set(), G, 'counterfactuals'));
   if (final.length === 0) throw noCounterfactual(outcome.label, evaluations, mutableAll.length);
-  // Refinement tends to pull every candidate onto the same cheapest change. When fewer than K change
-  // patterns remain, search again with the features of the patterns found so far frozen, so that the
-  // K differ in what they change (as DiCE's diversity term intends), until K patterns or nothing new.
-  if (selection === 'diverse') {
-    const frozen = new Set<number>();
-    for (let round = 1; patterns.size < k && round < k; round++) {
-      for (const f of final) for (let j = 0; j < d; j++) if (f.c[j] !== x[j]) frozen.add(j);
-      if (add(await search(frozen, Math.max(5, Math.ceil(G / 2)), `counterfactuals:${round}`)) === 0) break;
+  // Refinement tends to pull every candidate onto the same cheapest change. While fewer than K
+  // feature sets are found, search again so that the K differ in *what* they change (DiCE's point):
+  // first with each feature used so far frozen in turn (then all of them together), which finds
+  // other features that flip the decision on their own; then, for a feature every counterfactual
+  // needs, with that feature held on the query's side of its smallest change found (numbers) or off
+  // the levels used (categories), so that it must combine with other features.
+  if (selection === 'diverse') await diversify();
+
+  async function diversify(): Promise<void> {
+    const tried = new Set<string>();
+    const budget = 2 * k + 2;
+    for (let round = 1; round <= budget; round++) {
+      const sets = changeSets(final, x);
+      const minimal = sets.filter((a) => !sets.some((b) => b !== a && isSubset(b, a)));
+      if (minimal.length >= k) return;
+      // Features in use, those of the sparsest counterfactual first.
+      const used: number[] = [];
+      for (const f of [...final].sort((a, b) => a.sparse - b.sparse || a.loss - b.loss))
+        for (let j = 0; j < d; j++) if (f.c[j] !== x[j] && !used.includes(j)) used.push(j);
+      const actions: { key: string; frozen: number[]; capped: number[] }[] = [
+        ...used.map((j) => ({ key: `freeze:${j}`, frozen: [j], capped: [] })),
+        ...(used.length > 1 ? [{ key: `freeze:${used.join('+')}`, frozen: used, capped: [] }] : []),
+        ...(sets.length < k ? used.map((j) => ({ key: `cap:${j}`, frozen: [], capped: [j] })) : []),
+      ];
+      const next = actions.find((a) => !tried.has(a.key));
+      if (next === undefined) return;
+      tried.add(next.key);
+      const sp = next.capped.length > 0 ? capped(next.capped) : space;
+      add(await search(sp, new Set(next.frozen), Math.max(5, Math.ceil(G / 2)), `counterfactuals:${round}`));
     }
+  }
+
+  /** The space with each feature in `js` kept strictly on the query's side of its closest valid change. */
+  function capped(js: readonly number[]): FeatureSpace {
+    const features = space.features.map((f, j) => {
+      if (!js.includes(j)) return f;
+      const vals = final.filter((r) => r.c[j] !== x[j]).map((r) => r.c[j]!);
+      if (f.kind !== 'number') return { ...f, allowed: f.allowed.filter((c) => !vals.includes(c)) };
+      const q = x[j]!;
+      const step = f.integer ? 1 : f.scale * 1e-3;
+      const up = vals.filter((v) => v > q);
+      const down = vals.filter((v) => v < q);
+      // Changes went both ways: keep the feature between the closest ones on either side.
+      const hi = up.length > 0 ? Math.min(f.hi, Math.min(...up) - step) : f.hi;
+      const lo = down.length > 0 ? Math.max(f.lo, Math.max(...down) + step) : f.lo;
+      return { ...f, lo: Math.min(lo, hi), hi };
+    });
+    return { features, query: space.query };
   }
 
   let chosen: typeof final;
   if (selection === 'sparsest') {
     chosen = [...final].sort((a, b) => a.sparse - b.sparse || a.prox - b.prox).slice(0, k);
   } else {
+    // The first pick is the sparsest valid counterfactual (then the lowest loss).
     chosen = greedyDiverse(
-      [...final].sort((a, b) => a.loss - b.loss),
+      [...final].sort((a, b) => a.sparse - b.sparse || a.loss - b.loss),
       k,
-      (a, b) => diversityDistance(space, x, a, b),
+      space,
+      x,
       wD,
-      d,
     );
   }
 
@@ -379,37 +421,69 @@ export async function searchCounterfactuals(
 
 type Evaluate = (cand: Float64Array, n: number) => Promise<Float64Array>;
 
-/**
- * Distance used to pick diverse counterfactuals: the proximity distance between the two rows plus
- * the number of features changed (from the query) in one but not the other, so that two variants of
- * the same one-feature change count as close and different changes as far apart.
- */
-function diversityDistance(space: FeatureSpace, x: Float64Array, a: Float64Array, b: Float64Array): number {
-  let pattern = 0;
-  for (let j = 0; j < x.length; j++) if ((a[j] !== x[j]) !== (b[j] !== x[j])) pattern++;
-  return distance(space, a, 0, b, 0) + pattern;
+/** Indices of the features a candidate changes from the query. */
+function changeSet(c: Float64Array, x: Float64Array): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < x.length; j++) if (c[j] !== x[j]) out.push(j);
+  return out;
+}
+
+/** The distinct change sets of the candidates found so far. */
+function changeSets(found: readonly { c: Float64Array }[], x: Float64Array): number[][] {
+  const byKey = new Map<string, number[]>();
+  for (const f of found) {
+    const s = changeSet(f.c, x);
+    byKey.set(s.join(','), s);
+  }
+  return [...byKey.values()];
+}
+
+function isSubset(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((j) => b.includes(j));
 }
 
 /**
- * Greedy pick of `size` items from `sorted` (ascending loss): the first, then repeatedly the item
- * maximising −loss + w · min distance to the picked ones / d. Items at distance 0 are skipped.
+ * Jaccard distance between the feature sets two candidates change: 0 for the same set, 1 for
+ * disjoint sets (and for two unchanged rows, which never occur among counterfactuals).
+ */
+function setDistance(a: Float64Array, b: Float64Array, x: Float64Array): number {
+  let both = 0;
+  let either = 0;
+  for (let j = 0; j < x.length; j++) {
+    const ca = a[j] !== x[j];
+    const cb = b[j] !== x[j];
+    if (ca && cb) both++;
+    if (ca || cb) either++;
+  }
+  return either === 0 ? 0 : 1 - both / either;
+}
+
+/**
+ * Greedy pick of `size` items from `sorted`: the first, then repeatedly the item maximising
+ *   −loss + w · (min_{s picked} dist(c, s) / d + min_{s picked} jaccard(changed(c), changed(s))),
+ * the second term DiCE's diversity (MAD-scaled distance), the third the novelty of the feature set
+ * changed, so that a change of other features beats a slightly cheaper variant of the same change.
+ * Items at distance 0 from a picked one are skipped.
  */
 function greedyDiverse<T extends { c: Float64Array; loss: number }>(
   sorted: readonly T[],
   size: number,
-  dist: (a: Float64Array, b: Float64Array) => number,
+  space: FeatureSpace,
+  x: Float64Array,
   w: number,
-  d: number,
 ): T[] {
   if (sorted.length === 0) return [];
-  const chosen: T[] = [sorted[0]!];
-  const minD = sorted.map((s) => dist(s.c, sorted[0]!.c));
+  const d = x.length;
+  const first = sorted[0]!;
+  const chosen: T[] = [first];
+  const minD = sorted.map((s) => distance(space, s.c, 0, first.c, 0));
+  const minN = sorted.map((s) => setDistance(s.c, first.c, x));
   while (chosen.length < size) {
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < sorted.length; i++) {
       if (minD[i]! === 0) continue;
-      const score = -sorted[i]!.loss + (w * minD[i]!) / d;
+      const score = -sorted[i]!.loss + w * (minD[i]! / d + minN[i]!);
       if (score > bestScore) {
         bestScore = score;
         best = i;
@@ -418,7 +492,10 @@ function greedyDiverse<T extends { c: Float64Array; loss: number }>(
     if (best < 0) break;
     const pick = sorted[best]!;
     chosen.push(pick);
-    for (let i = 0; i < sorted.length; i++) minD[i] = Math.min(minD[i]!, dist(sorted[i]!.c, pick.c));
+    for (let i = 0; i < sorted.length; i++) {
+      minD[i] = Math.min(minD[i]!, distance(space, sorted[i]!.c, 0, pick.c, 0));
+      minN[i] = Math.min(minN[i]!, setDistance(sorted[i]!.c, pick.c, x));
+    }
   }
   return chosen;
 }

@@ -61,6 +61,46 @@ function data(n: number, seed: number): Table {
 }
 
 describe('permutationImportance', () => {
+  it('permutes the one-hot columns of a group together, so the model only ever sees valid one-hot rows', async () => {
+    // f = 2·job_b + 5·job_c + x on one-hot job columns; the model counts rows whose one-hot sum ≠ 1.
+    let invalid = 0;
+    const oneHot: Model = {
+      task: 'regression',
+      features: ['job_a', 'job_b', 'job_c', 'x'],
+      classes: [],
+      async predictProba(rows) {
+        const [a, b, c, x] = ['job_a', 'job_b', 'job_c', 'x'].map((n) => num(rows, n));
+        const out = new Float64Array(rows.nrows);
+        for (let i = 0; i < rows.nrows; i++) {
+          if (a![i]! + b![i]! + c![i]! !== 1) invalid++;
+          out[i] = 2 * b![i]! + 5 * c![i]! + x![i]!;
+        }
+        return out;
+      },
+    };
+    const n = 90;
+    const k = Array.from({ length: n }, (_, i) => i % 3);
+    const t = fromArrays({
+      job_a: k.map((v) => (v === 0 ? 1 : 0)),
+      job_b: k.map((v) => (v === 1 ? 1 : 0)),
+      job_c: k.map((v) => (v === 2 ? 1 : 0)),
+      x: k.map((_, i) => (i * 7) % 11),
+      y: k.map((v, i) => 2 * (v === 1 ? 1 : 0) + 5 * (v === 2 ? 1 : 0) + ((i * 7) % 11)),
+    });
+    const grouped = await permutationImportance(oneHot, t, {
+      target: 'y',
+      repeats: 3,
+      seed: 1,
+      groups: { job: ['job_a', 'job_b', 'job_c'] },
+    });
+    expect(invalid).toBe(0);
+    expect(grouped.features.map((f) => f.feature).sort()).toEqual(['job', 'x']);
+    expect(grouped.features.find((f) => f.feature === 'job')!.mean).toBeGreaterThan(0);
+    // Column by column, the same shuffles break one-hot rows: the grouping is what kept them valid.
+    await permutationImportance(oneHot, t, { target: 'y', repeats: 3, seed: 1 });
+    expect(invalid).toBeGreaterThan(0);
+  });
+
   it('gives exactly zero importance, in every repeat, to a feature the model ignores', async () => {
     const imp = await permutationImportance(classifier, data(200, 1), { target: 'y', repeats: 4, seed: 3 });
     for (const f of ['b', 'c']) {

@@ -24,6 +24,12 @@ export interface PermutationImportanceOptions {
   readonly seed?: number;
   /** Features to permute. @default model.features */
   readonly features?: readonly string[];
+  /**
+   * Columns permuted together as one feature, e.g. `{ job: ['job_a', 'job_b', 'job_c'] }` for the
+   * one-hot columns of a categorical: the same row permutation moves all of them, so the rows stay
+   * valid one-hot rows. Grouped columns are replaced by the group in `features`. @default none
+   */
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { label: string; done: number; total: number }) => void;
 }
@@ -77,10 +83,8 @@ export async function permutationImportance(
   const repeats = opts.repeats ?? 5;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new InvalidArgumentError(fn, 'repeats', opts.repeats, 'an integer ≥ 1');
-  const features = opts.features ?? model.features;
-  for (const f of features) {
-    if (!table.has(f)) table.column(f, 'feature'); // throws MissingColumnError with a suggestion
-  }
+  const units = permutedUnits(fn, opts.features ?? model.features, opts.groups ?? {});
+  for (const u of units) for (const f of u.columns) if (!table.has(f)) table.column(f, 'feature'); // throws MissingColumnError with a suggestion
   if (table.nrows < 2)
     throw new InvalidArgumentError(fn, 'table', `${table.nrows} row(s)`, 'at least 2 rows');
   const seed = opts.seed ?? 0;
@@ -89,16 +93,19 @@ export async function permutationImportance(
   const root = seededRng(seed);
   const n = table.nrows;
   const perm = new Uint32Array(n);
-  const total = features.length * repeats;
+  const total = units.length * repeats;
   let done = 0;
   const result: FeatureImportance[] = [];
-  for (const f of features) {
+  for (const { name: f, columns } of units) {
     const rng = root.fork(f);
-    const col = table.column(f);
+    const cols = columns.map((c) => table.column(c));
     const drops = new Float64Array(repeats);
     for (let r = 0; r < repeats; r++) {
       shuffleIdentity(perm, rng);
-      const shuffled = table.withColumn(f, takeColumn(col, perm));
+      let shuffled = table;
+      columns.forEach((c, k) => {
+        shuffled = shuffled.withColumn(c, takeColumn(cols[k]!, perm));
+      });
       const s = scoreOf(metric, model, y, await predict(model, shuffled, opts.signal));
       drops[r] = metric === 'logLoss' ? s - baseline : baseline - s;
       opts.onProgress?.({ label: 'permutation importance', done: ++done, total });
@@ -108,6 +115,36 @@ export async function permutationImportance(
   }
   result.sort((a, b) => b.mean - a.mean);
   return { kind: 'permutationImportance', metric, baseline, repeats, seed, features: result };
+}
+
+/** The permuted units: each group (in the place of its first column) and each ungrouped feature. */
+function permutedUnits(
+  fn: string,
+  features: readonly string[],
+  groups: Readonly<Record<string, readonly string[]>>,
+): { name: string; columns: readonly string[] }[] {
+  const owner = new Map<string, string>();
+  for (const [name, cols] of Object.entries(groups)) {
+    if (cols.length === 0)
+      throw new InvalidArgumentError(fn, `groups.${name}`, [], 'a non-empty list of columns');
+    for (const c of cols) {
+      const prev = owner.get(c);
+      if (prev !== undefined && prev !== name)
+        throw new InvalidArgumentError(fn, `groups.${name}`, c, `a column not already in group "${prev}"`);
+      owner.set(c, name);
+    }
+  }
+  const units: { name: string; columns: readonly string[] }[] = [];
+  const seen = new Set<string>();
+  for (const f of [...features, ...Object.values(groups).flat()]) {
+    const g = owner.get(f);
+    const name = g ?? f;
+    if (seen.has(name)) continue;
+    if (g === undefined && !features.includes(f)) continue;
+    seen.add(name);
+    units.push({ name, columns: g === undefined ? [f] : groups[g]! });
+  }
+  return units;
 }
 
 function checkMetric(fn: string, model: Model, metric: ImportanceMetric): void {

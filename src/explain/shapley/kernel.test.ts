@@ -100,4 +100,21 @@ describe('kernelShap', () => {
     expect(Math.abs(r.attributions[0]! - 7)).toBeLessThan(0.5);
     expect(Math.abs(r.attributions[1]! - 16)).toBeLessThan(1);
   });
+
+  it('gives exactly 0 to features equal in the row and every background row and fits only the others', async () => {
+    // Row with x3 = x7 = x8 = x9 = 0 = the background: 6 features vary, so 2^6 − 2 = 62 coalitions
+    // enumerate the reduced game completely and the fit is exact (Theorem 2); over all 10 features a
+    // budget of 62 would be a sample. Known values as above with x3 = 0: x3² contributes nothing.
+    const row = [1.5, -2, 0.5, 0, 3, -0.7, 0.9, 0, 0, 0];
+    const want = [-0.5, -0.5, -0.5, 0, -2.1, -2.1, 0.9, 0, 0, 0];
+    const d1 = fromArrays(Object.fromEntries(names.map((n, j) => [n, [row[j]!]])));
+    const e = await kernelShap(model, d1, { background, nsamples: 62, seed: 3 });
+    const phi = e.rows[0]!.attributions;
+    for (const j of [3, 7, 8, 9]) expect(phi[j]).toBe(0);
+    // Tolerance 1e-10: a 5 × 5 Cholesky solve of well-scaled numbers.
+    for (let j = 0; j < 10; j++) expect(Math.abs(phi[j]! - want[j]!)).toBeLessThan(1e-10);
+    expect(e.parameters.constantFeaturesSkipped).toBe(4);
+    // 62 coalitions × 1 background row, plus the row and the background themselves.
+    expect(e.parameters.modelRows).toBeLessThanOrEqual(62 + 2);
+  });
 });

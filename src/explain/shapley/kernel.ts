@@ -6,12 +6,15 @@
  * sizes are filled completely from the ends inwards while the budget allows and then sampled in
  * complementary pairs (the shap package's scheme); local accuracy Σφ = f(x) − E f is enforced exactly
  * by eliminating one unknown. With a budget ≥ 2^d − 2 every coalition is used and the fit equals the
- * exact Shapley values.
+ * exact Shapley values. Features equal in the row and every background row get exactly 0 and are left
+ * out of the fit (a smaller design), as in the shap package.
  */
 import { InvalidArgumentError, type Rng, randomInt } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import { choleskySolve, type Model } from '../../models/index.js';
 import type { Explanation } from '../explanation.js';
+import type { FeatureGroups } from '../maskers/features.js';
+import type { RowPool } from '../maskers/interventional.js';
 import { type AttributionOptions, prepareBlackBox, runRows } from './common.js';
 
 /** Options of {@link kernelShap}. */
@@ -215,15 +218,79 @@ export async function kernelShap(
   const nsamples = opts.nsamples ?? 2 * d + 2048;
   if (!Number.isInteger(nsamples) || nsamples < 1)
     throw new InvalidArgumentError(fn, 'nsamples', opts.nsamples, 'a positive integer');
-  const design = kernelDesign(d, nsamples, p.rng.fork('kernel'));
+  // One design per number of varying features (the full one for rows where every feature varies).
+  const designs = new Map<number, KernelDesign>();
+  const designFor = (dv: number): KernelDesign => {
+    let des = designs.get(dv);
+    if (des === undefined) {
+      des = kernelDesign(dv, nsamples, p.rng.fork(dv === d ? 'kernel' : `kernel:${dv}`));
+      designs.set(dv, des);
+    }
+    return des;
+  };
+  let skipped = 0;
   const e = await runRows('kernel', p, opts, async (i, prediction, base) => {
-    if (design.m === 0) return solveKernel(design, new Float64Array(0), prediction - base);
-    const v = await p.game.evaluate(i, design.masks, design.m);
-    for (let k = 0; k < v.length; k++) v[k] = v[k]! - base;
-    return solveKernel(design, v, prediction - base);
+    // A feature equal in the row and in every background row cannot change any coalition's value:
+    // its Shapley value is exactly 0 and it is left out of the regression (as the shap package does).
+    const vary = varyingFeatures(p.pool, p.groups, i);
+    const dv = vary.length;
+    skipped += d - dv;
+    const design = designFor(dv);
+    const phi = new Float64Array(d);
+    if (dv === 0) return phi;
+    let sub: Float64Array;
+    if (design.m === 0) sub = solveKernel(design, new Float64Array(0), prediction - base);
+    else {
+      let masks = design.masks;
+      if (dv < d) {
+        // Expand the masks to all d features; the constant ones take 0 (either value gives the same row).
+        masks = new Uint8Array(design.m * d);
+        for (let k = 0; k < design.m; k++)
+          for (let t = 0; t < dv; t++) masks[k * d + vary[t]!] = design.masks[k * dv + t]!;
+      }
+      const v = await p.game.evaluate(i, masks, design.m);
+      for (let k = 0; k < v.length; k++) v[k] = v[k]! - base;
+      sub = solveKernel(design, v, prediction - base);
+    }
+    for (let t = 0; t < dv; t++) phi[vary[t]!] = sub[t]!;
+    return phi;
   });
+  const full = designFor(d);
   return {
     ...e,
-    parameters: { ...e.parameters, nsamples, coalitions: design.m, allCoalitions: design.complete },
+    parameters: {
+      ...e.parameters,
+      nsamples,
+      coalitions: full.m,
+      allCoalitions: full.complete,
+      constantFeaturesSkipped: skipped,
+    },
   };
+}
+
+/**
+ * Indices of the explained features of pool row `i` that differ from at least one background row
+ * (in some column of the feature; missing equals only missing).
+ * @example varyingFeatures(pool, groups, 0) // Int32Array [0, 2] when feature 1 equals every background row
+ */
+export function varyingFeatures(pool: RowPool, groups: FeatureGroups, i: number): Int32Array {
+  const d = groups.names.length;
+  const varies = new Uint8Array(d);
+  const { nx, nb } = pool;
+  pool.cols.forEach((c, k) => {
+    const g = groups.groupOf[k]!;
+    if (varies[g] === 1) return;
+    const miss = c.missing;
+    const mi = miss ? miss[i]! : 0;
+    for (let b = nx; b < nx + nb; b++) {
+      const mb = miss ? miss[b]! : 0;
+      if (mi !== mb || (mi === 0 && c.values[b] !== c.values[i])) {
+        varies[g] = 1;
+        return;
+      }
+    }
+  });
+  const out: number[] = [];
+  for (let j = 0; j < d; j++) if (varies[j] === 1) out.push(j);
+  return Int32Array.from(out);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AequaError, InvalidArgumentError } from '../../core/index.js';
+import { AequaError, InvalidArgumentError, withWarnings } from '../../core/index.js';
 import { fromArrays } from '../../data/index.js';
 import { loadModelJSON, logisticRegression, saveModelJSON } from '../../models/index.js';
 import {
@@ -78,16 +78,19 @@ describe('calibratedEqualizedOdds', () => {
     expect(r.rule.groups.c!.mixRate).toBe(0);
   });
 
-  it('reports an unreachable target instead of mixing beyond α = 1', () => {
+  it('reports an unreachable target (flag and warning) instead of mixing beyond α = 1', async () => {
     // Group d's scores are worse than its base rate: GFNR 0.6 > a's trivial 0.5.
-    const r = calibratedEqualizedOdds(
-      [0.9, 0.7, 0.3, 0.1, 0.4, 0.4, 0.6, 0.6],
-      Y,
-      ['a', 'a', 'a', 'a', 'd', 'd', 'd', 'd'],
-      {
-        cost: 'fnr',
-      },
+    const { result: r, warnings } = await withWarnings(() =>
+      calibratedEqualizedOdds(
+        [0.9, 0.7, 0.3, 0.1, 0.4, 0.4, 0.6, 0.6],
+        Y,
+        ['a', 'a', 'a', 'a', 'd', 'd', 'd', 'd'],
+        {
+          cost: 'fnr',
+        },
+      ),
     );
+    expect(warnings.map((w) => w.code)).toEqual(['AEQ_W_CONSTRAINT_NOT_MET']);
     expect(r.feasible).toBe(false);
     expect(r.rule.groups.a!.mixRate).toBe(1);
     expect(r.groups[0]!.generalizedFnrAfter).toBeCloseTo(0.5, 14);

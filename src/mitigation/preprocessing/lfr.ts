@@ -38,7 +38,11 @@ export interface LfrOptions {
   readonly ax?: number;
   /** Weight of the prediction term A_y. @default 1 */
   readonly ay?: number;
-  /** Weight of the parity term A_z. @default 50 */
+  /**
+   * Weight of the parity term A_z. Larger values push the memberships to exact parity at the cost of
+   * the prediction term (on Adult, 50 gives a near-constant predictor; 1 keeps 81% test accuracy with a
+   * 0.8-point selection-rate gap). @default 1
+   */
   readonly az?: number;
   /** L-BFGS iteration limit. @default 200 */
   readonly maxIter?: number;
@@ -114,7 +118,7 @@ export function lfr(table: Table, opts: LfrOptions): LfrResult {
   if (!Number.isInteger(K) || K < 2) throw new InvalidArgumentError(fn, 'prototypes', K, 'an integer ≥ 2');
   const ax = opts.ax ?? 0.01;
   const ay = opts.ay ?? 1;
-  const az = opts.az ?? 50;
+  const az = opts.az ?? 1;
   for (const [name, v] of [
     ['ax', ax],
     ['ay', ay],

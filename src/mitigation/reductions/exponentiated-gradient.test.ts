@@ -86,9 +86,10 @@ describe('exponentiatedGradient', () => {
     const eg = await exponentiatedGradient(logisticRegression(), c, train, opts);
     // 41 points, spacing 0.1 in [−2, 2]: fine enough for a point within eps to exist.
     const gs = await gridSearch(logisticRegression(), c, train, { ...opts, gridSize: 41 });
-    expect(gs.train.violation).toBe(0);
+    const feasible = gs.candidates.filter((x) => x.train.violation === 0).map((x) => x.train.objective);
+    expect(feasible.length).toBeGreaterThan(0);
     // EG's LP optimises over mixtures, a superset of single models; 1e-9 absorbs LP round-off.
-    expect(eg.train.objective).toBeLessThanOrEqual(gs.train.objective + 1e-9);
+    expect(eg.train.objective).toBeLessThanOrEqual(Math.min(...feasible) + 1e-9);
   });
 
   it('meets equalized odds and true-positive-rate parity on the training data', async () => {

@@ -9,10 +9,10 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import {
+  choleskySolve,
   fitPreprocessor,
   LogisticModel,
   type Model,
-  newtonMinimize,
   type Preprocessor,
 } from '../../models/index.js';
 
@@ -70,7 +70,7 @@ export function encodeSparse(pre: Preprocessor, table: Table): SparseRows {
 /** A reusable weighted logistic fit on fixed encoded rows. */
 export interface LogisticResponder {
   /** Fits labels (0/1) with weights (≥ 0), warm-started; returns the model and its 0/1 decisions. */
-  fit(labels: Float64Array, weights: Float64Array): { model: Model; decisions: Float64Array };
+  fit(labels: Float64Array, weights: Float64Array): { model: LogisticModel; decisions: Float64Array };
 }
 
 /**
@@ -99,7 +99,8 @@ export function logisticResponder(
   // The learner's penalty: λ = 1/(C·Σw), with Σw = n (the reductions scale the weights to sum to n).
   const lambda = s.penalty === 'none' ? 0 : 1 / (s.C * n);
   const params = { penalty: s.penalty, C: s.C, l1Ratio: s.l1Ratio, lambda, fitIntercept: s.fitIntercept };
-  let theta = new Float64Array(q);
+  let theta: Float64Array = new Float64Array(q);
+  let first: Float64Array | null = null;
   const comp = new Float64Array(q);
   const eta = new Float64Array(n);
   return {
@@ -116,8 +117,11 @@ export function logisticResponder(
         l2: lambda,
         fitIntercept: s.fitIntercept,
       };
-      const res = newtonMinimize((t, g, h) => logisticObjective(k, t, g, comp, h), theta);
-      theta = Float64Array.from(res.x);
+      // Warm start: the previous solution, or the first one when it fits the new problem better.
+      const start = first !== null && logisticLoss(k, first) < logisticLoss(k, theta) ? first : theta;
+      const res = newton(k, start, comp);
+      theta = res.x;
+      first ??= theta;
       const model = new LogisticModel({
         task: 'binary',
         features: [...features],
@@ -152,6 +156,70 @@ export interface LogisticKernel {
   readonly invSw: number;
   readonly l2: number;
   readonly fitIntercept: boolean;
+}
+
+/** Armijo sufficient-decrease constant (Nocedal & Wright, Numerical Optimization, ch. 3). */
+const ARMIJO = 1e-4;
+
+/**
+ * Damped Newton from θ₀ until ‖∇‖₂ ≤ 1e-8 (the learner's tolerance) or 100 iterations. Unlike the
+ * models' general `newtonMinimize`, each trial point is evaluated with its Hessian, so an accepted
+ * full step (the usual case near a warm start) costs one pass over the rows instead of two.
+ */
+function newton(
+  k: LogisticKernel,
+  theta0: Float64Array,
+  comp: Float64Array,
+): { x: Float64Array; iterations: number; gradientNorm: number; converged: boolean } {
+  const q = theta0.length;
+  let x: Float64Array = Float64Array.from(theta0);
+  let g = new Float64Array(q);
+  let h = new Float64Array(q * q);
+  let xNew: Float64Array = new Float64Array(q);
+  let gNew = new Float64Array(q);
+  let hNew = new Float64Array(q * q);
+  const negGrad = new Float64Array(q);
+  let fx = logisticObjective(k, x, g, comp, h);
+  let gn = norm(g);
+  const tol = 1e-8;
+  let it = 0;
+  for (; it < 100 && gn > tol; it++) {
+    for (let j = 0; j < q; j++) negGrad[j] = -g[j]!;
+    const step = choleskySolve(h, negGrad, q).x;
+    let slope = 0;
+    for (let j = 0; j < q; j++) slope += g[j]! * step[j]!;
+    if (!(slope < 0)) {
+      // Numerically flat along the Newton direction: steepest descent instead.
+      for (let j = 0; j < q; j++) step[j] = negGrad[j]!;
+      slope = -gn * gn;
+    }
+    // The full step is tried with its gradient and Hessian (kept when accepted); shorter ones, after a
+    // rejection, with the loss alone, and the accepted one then gets its derivatives.
+    let t = 1;
+    let accepted = false;
+    for (let halvings = 0; halvings < 60; halvings++, t *= 0.5) {
+      for (let j = 0; j < q; j++) xNew[j] = x[j]! + t * step[j]!;
+      const fNew = halvings === 0 ? logisticObjective(k, xNew, gNew, comp, hNew) : logisticLoss(k, xNew);
+      // 1e-14·(1 + |f|): increases below the objective's rounding are not failures near the optimum.
+      if (fNew <= fx + ARMIJO * t * slope + 1e-14 * (1 + Math.abs(fx))) {
+        accepted = true;
+        fx = halvings === 0 ? fNew : logisticObjective(k, xNew, gNew, comp, hNew);
+        break;
+      }
+    }
+    if (!accepted) break;
+    [x, xNew] = [xNew, x];
+    [g, gNew] = [gNew, g];
+    [h, hNew] = [hNew, h];
+    gn = norm(g);
+  }
+  return { x, iterations: it, gradientNorm: gn, converged: gn <= tol };
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < v.length; j++) s += v[j]! * v[j]!;
+  return Math.sqrt(s);
 }
 
 /** η_i = θ₀ + Σ_j θ_{1+j}·x_ij over the nonzeros of row i (ascending j). */
@@ -234,6 +302,27 @@ export function logisticObjective(
     }
     if (!k.fitIntercept) for (let a = 0; a < q; a++) hess[a] = hess[a * q] = 0;
   }
+  return (loss + lossComp) * invSw + 0.5 * k.l2 * pen;
+}
+
+/** The objective's value alone (Σw·(softplus(η) − yη)/Σw + ½·l2·‖β‖²), for line-search trials. */
+function logisticLoss(k: LogisticKernel, theta: Float64Array): number {
+  const { x, y, w, invSw } = k;
+  const { start, index, value } = x;
+  let loss = 0;
+  let lossComp = 0;
+  for (let i = 0; i < x.rows; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    let eta = theta[0]!;
+    for (let p = start[i]!, e = start[i + 1]!; p < e; p++) eta += theta[1 + index[p]!]! * value[p]!;
+    const li = wi * (softplus(eta) - y[i]! * eta);
+    const t = loss + li;
+    lossComp += Math.abs(loss) >= Math.abs(li) ? loss - t + li : li - t + loss;
+    loss = t;
+  }
+  let pen = 0;
+  for (let j = 1; j < theta.length; j++) pen += theta[j]! * theta[j]!;
   return (loss + lossComp) * invSw + 0.5 * k.l2 * pen;
 }
 
