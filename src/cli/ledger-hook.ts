@@ -74,6 +74,9 @@ function redact(s: string): string {
   return s.replace(/(\/\/[^/:@\s]+):[^@/\s]+@/g, '$1:***@');
 }
 
+/** Commands whose first positional argument is a model. */
+const MODEL_FIRST: ReadonlySet<string> = new Set(['predict', 'explain', 'responsibility']);
+
 /** The summary a command's result leaves in the ledger; the audit keeps its metrics and CIs. */
 function summarise(command: string, result: unknown): { readonly [k: string]: JsonValue } {
   if (command === 'audit') return auditRunSummary(result as AuditResult);
@@ -109,7 +112,7 @@ export async function withLedger(
   for (const [i, p] of positionals.entries())
     if (await isFile(p)) {
       seen.add(resolve(p));
-      inputs.push(await ref(p, command === 'predict' && i === 0 ? 'model' : 'data'));
+      inputs.push(await ref(p, MODEL_FIRST.has(command) && i === 0 ? 'model' : 'data'));
     }
   for (const [flag, v] of Object.entries(values)) {
     const paths = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];

@@ -267,3 +267,43 @@ describe('consistency proofs', () => {
     expect(consistencyProofToJSON(consistencyProofFromJSON(j))).toEqual(j);
   });
 });
+
+describe('proofs on larger trees (sizes up to 600, sampled)', () => {
+  const BIG = 600;
+  const big = Array.from({ length: BIG }, (_, i) => naiveLeaf(syntheticLeafInput(i)));
+  const bigTree = MerkleTree.fromLeafHashes(big);
+
+  it('equal the naive references, verify, and fail under every mutation (inclusion and consistency)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 131, max: BIG })
+          .chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n - 1 }))),
+        ([n, m]) => {
+          const prefix = big.slice(0, n);
+          const root = naiveMTH(prefix);
+          const path = bigTree.inclusionProof(m, n);
+          expect(hex(path)).toEqual(hex(naivePath(m, prefix)));
+          const inc = { leafIndex: m, treeSize: n, leafHash: big[m]!, rootHash: root, path };
+          expect(fails(() => verifyInclusion(inc))).toBe(false);
+          for (const q of inclusionMutations({ desc: 'ok', ...inc }))
+            expect(fails(() => verifyInclusion(q))).toBe(true);
+          if (m === 0) return;
+          const cpath = bigTree.consistencyProof(m, n);
+          expect(hex(cpath)).toEqual(hex(naiveConsistency(m, prefix)));
+          const con = {
+            oldSize: m,
+            newSize: n,
+            oldRoot: naiveMTH(big.slice(0, m)),
+            newRoot: root,
+            path: cpath,
+          };
+          expect(fails(() => verifyConsistency(con))).toBe(false);
+          for (const q of consistencyMutations({ desc: 'ok', ...con }))
+            expect(fails(() => verifyConsistency(q))).toBe(true);
+        },
+      ),
+      { numRuns: 150, seed: 2026 },
+    );
+  });
+});

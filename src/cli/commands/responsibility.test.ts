@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../accountability/index.js';
 import { loadTable } from '../../data/io/index.js';
 import { logisticRegression } from '../../models/index.js';
 import type { CliIo } from '../io.js';
@@ -132,5 +133,31 @@ describe('aequa responsibility', () => {
     await expect(
       runResponsibility([modelPath, csv, '--label', 'y', '--sensitive', 'sex', '--train', csv], io),
     ).rejects.toThrow(/--train and --learner go together/);
+  });
+  it('records the run in the project ledger, with the model as input and the gap split as summary', async () => {
+    const ledgerDir = join(dir, '.aequa', 'ledger');
+    await (await Ledger.init(ledgerDir, { origin: 'test/responsibility' })).close();
+    let err = '';
+    const io: CliIo = {
+      stdout: () => {},
+      stderr: (t) => {
+        err += t;
+      },
+      isTTY: false,
+      columns: 120,
+      env: { AEQUA_LEDGER_DIR: ledgerDir },
+    };
+    await runResponsibility([modelPath, csv, '--label', 'y', '--positive', '1', '--sensitive', 'sex'], io);
+    expect(err).toContain('ledger: recorded as entry 0');
+    const ledger = await Ledger.open(ledgerDir);
+    try {
+      const e = await ledger.get(0);
+      expect(e.record.command).toBe('responsibility');
+      expect(e.record.inputs.map((f) => f.role)).toEqual(['model', 'data']);
+      const gap = (e.record.summary as { gap: { decision: number; stages: Record<string, number> } }).gap;
+      expect(gap.stages.data! + gap.stages.model! + gap.stages.threshold!).toBeCloseTo(gap.decision, 12);
+    } finally {
+      await ledger.close();
+    }
   });
 });

@@ -33,6 +33,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 import { safeText } from '../render/table.js';
 
@@ -99,6 +100,7 @@ export const responsibilityCommand: CommandSpec = {
     format: { type: 'string', description: 'table or json', placeholder: 'FMT', default: 'table' },
     out: { type: 'string', description: 'Also write responsibility.json to this folder', placeholder: 'DIR' },
     ...LOAD_OPTIONS,
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
@@ -277,5 +279,14 @@ export async function runResponsibility(argv: readonly string[], io: CliIo): Pro
   io.stdout(format === 'json' ? json : renderText(result, top));
   const outDir = stringFlag(values.out);
   if (outDir) await writeFileAtomic(join(outDir, 'responsibility.json'), json);
+  await withLedger('responsibility', argv, values, positionals, io, {
+    rows: n,
+    errorRate: result.errorRate,
+    topSlices: slices.slices
+      .slice(0, 5)
+      .map((s) => ({ slice: s.description, size: s.size, errorRate: s.loss })),
+    gap: { group: gap.group, reference: gap.reference, decision: gap.gaps.decision, stages: gap.stages },
+    ...(counterfactual ? { counterfactualShares: counterfactual.shares } : {}),
+  });
   return 0;
 }

@@ -261,3 +261,79 @@ describe('smallestChange', () => {
     expect(c.sparsity).toBe(1);
   });
 });
+
+describe('counterfactual diversity', () => {
+  const NAMES = ['x1', 'x2', 'z1', 'z2', 'z3'] as const;
+  function num(t: Table, name: string, i: number): number {
+    const c = t.column(name);
+    if (c.kind !== 'number') throw new Error('kinds');
+    return c.values[i]!;
+  }
+  /** A logistic model over x1 and x2 (the z columns are ignored): P = σ(logit(x1, x2)). */
+  function logistic(logit: (x1: number, x2: number) => number): Model {
+    return {
+      task: 'binary',
+      features: NAMES,
+      classes: ['no', 'yes'],
+      async predictProba(rows) {
+        return Float64Array.from(
+          { length: rows.nrows },
+          (_, i) => 1 / (1 + Math.exp(-logit(num(rows, 'x1', i), num(rows, 'x2', i)))),
+        );
+      },
+    };
+  }
+  const rng = seededRng(17);
+  const cols = Object.fromEntries(
+    NAMES.map((n) => [n, Array.from({ length: 200 }, () => Math.round(rng.nextFloat64() * 1000) / 100)]),
+  );
+  const data = fromArrays(cols);
+  // x1 spread over [0, 100]: most random draws of x1 flip the decision on their own.
+  const wide = data.withColumn(
+    'x1',
+    fromArrays({ x1: Array.from({ length: 200 }, () => Math.round(rng.nextFloat64() * 10000) / 100) }).column(
+      'x1',
+    ),
+  );
+  const query = fromArrays({ x1: [3], x2: [3], z1: [5], z2: [5], z3: [5] });
+  const changed = (c: { changes: readonly { feature: string }[] }): string =>
+    c.changes.map((ch) => ch.feature).join('+');
+
+  it('returns one counterfactual changing x1 and one changing x2 when each alone flips the decision', async () => {
+    // logit = 2(x1 − 3) + 1.5(x2 − 3) − 9: −9 at the query; x1 ≥ 7.5 alone or x2 ≥ 9 alone flips it.
+    // On the wide data most random x1 draws flip it alone, so the first search finds x1 changes only.
+    const model = logistic((x1, x2) => 2 * (x1 - 3) + 1.5 * (x2 - 3) - 9);
+    for (const seed of [0, 1, 2]) {
+      // The z columns are mutable too but the model ignores them: refinement must drop them.
+      const cf = await counterfactuals(model, query, { data: wide, k: 2, seed });
+      expect(cf.counterfactuals.map(changed).sort()).toEqual(['x1', 'x2']);
+      for (const c of cf.counterfactuals) expect(c.prediction).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('still returns different feature sets when one feature is needed by every counterfactual', async () => {
+    // logit = 2(x1 − 9) + (x2 − 3): x2 alone reaches at most +7.0 − 12 < 0 (x2 ≤ 10), so x1 must change;
+    // x1 ≥ 9 alone flips it, and x1 = 9 − (x2 − 3)/2 with x2 raised is a second, different set.
+    const model = logistic((x1, x2) => 2 * (x1 - 9) + (x2 - 3));
+    // On the wide data (x1 over [0, 100]) every refined candidate collapses onto "x1 alone", and
+    // freezing x1 finds nothing: the earlier search returned x1 twice here (seeds 1–5).
+    for (const seed of [0, 1, 2, 3]) {
+      const cf = await counterfactuals(model, query, {
+        data: wide,
+        k: 2,
+        immutable: ['z1', 'z2', 'z3'],
+        seed,
+      });
+      expect(cf.counterfactuals.map(changed).sort()).toEqual(['x1', 'x1+x2']);
+      expect(cf.metrics.featureSets).toBe(2);
+      for (const c of cf.counterfactuals) {
+        const v = c.values as Record<string, number>;
+        // Re-checked from the formula, not from the returned prediction; ranges are the data's.
+        expect(2 * (v.x1! - 9) + (v.x2! - 3)).toBeGreaterThanOrEqual(0);
+        expect(v.x1!).toBeLessThanOrEqual(100);
+        expect(v.x2!).toBeLessThanOrEqual(10);
+        expect([v.z1, v.z2, v.z3]).toEqual([5, 5, 5]);
+      }
+    }
+  });
+});

@@ -2,9 +2,9 @@
  * @module explain/counterfactual/dice
  * Diverse counterfactual explanations (DiCE: Mothilal, Sharma & Tan 2020, "Explaining machine learning
  * classifiers through diverse counterfactual explanations", https://arxiv.org/abs/1905.07697) for any
- * `Model`: a seeded genetic search over the mutable features, greedy sparsification and a bisection
- * towards the query, then a greedy pick of K valid, close, sparse and mutually distant counterfactuals.
- * Hand-written: no browser-safe TypeScript implementation exists.
+ * `Model`: seeded genetic search, sparsification, bisection towards the query, re-searches for other
+ * feature sets, then a greedy pick of K valid, close, sparse counterfactuals that change different
+ * features. Hand-written: no browser-safe TypeScript implementation exists.
  */
 import { InvalidArgumentError, listSome, type Rng, seededRng } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
@@ -95,6 +95,11 @@ export interface CounterfactualSet {
     readonly diversity: number;
     /** det(K) with K_ij = 1/(1 + dist_ij), DiCE's determinantal diversity (1 for one counterfactual). */
     readonly dppDiversity: number;
+    /**
+     * Distinct sets of changed features among the counterfactuals. Below K when the search found no
+     * other set (e.g. when every valid change needs the same feature).
+     */
+    readonly featureSets: number;
   };
   /** Rows the model scored during the search. */
   readonly evaluations: number;
@@ -120,9 +125,14 @@ export type Selection = 'diverse' | 'sparsest';
  * Loss of a candidate c for query x (DiCE's, with a hinge on the probability):
  *   10·[c invalid] + 10·hinge(c) + w_p · dist(c, x)/d + w_s · #changed(c)/d,
  *   dist = Σ_numbers |c_j − x_j| / MAD_j + Σ_categories [c_j ≠ x_j];
- * the K are picked greedily maximising −loss(c) + w_div · min_{s chosen} dist(c, s)/d.
+ * the first pick is the sparsest valid row, then the K are picked greedily maximising
+ *   −loss(c) + w_div · (min_{s chosen} dist(c, s)/d + min_{s chosen} J(c, s)),
+ * J the Jaccard distance between the sets of features c and s change (feature-set novelty). When
+ * fewer than K sets are found, the search is re-run with each used feature frozen in turn, then
+ * with a feature every row needs held below the value that flips the decision alone (so it must
+ * combine with others); `metrics.featureSets` says how many distinct sets were returned.
  * Use it for tabular models with up to a few dozen features; the search calls the model in batches
- * of `populationSize` rows, about `generations` + 8·d times.
+ * of `populationSize` rows, about `generations` + 8·d times per search (up to 2K + 3 searches).
  *
  * @throws {AEQ_EXPLAIN_NO_COUNTERFACTUAL} when no valid counterfactual is found within the budget.
  * @throws {AEQ_INVALID_ARGUMENT} for a query that is not one row, a desired class the model does not
@@ -195,7 +205,15 @@ export async function searchCounterfactuals(
     (wP * distance(space, cand, o, x, 0)) / d +
     (wS * changedCount(cand, o, x, d)) / d;
   const keyOf = (cand: Float64Array, o: number): string => Array.from(cand.subarray(o, o + d)).join(',');
-  type Found = { c: Float64Array; p: number; loss: number; prox: number; sparse: number };
+  /** A valid row; `bound[j]`: for a changed number, the closest value towards x found invalid. */
+  type Found = {
+    c: Float64Array;
+    p: number;
+    loss: number;
+    prox: number;
+    sparse: number;
+    bound: Float64Array;
+  };
 
   /**
    * One genetic search over the mutable features not in `frozen`, in `sp` (the space, or one with some
@@ -271,7 +289,7 @@ export async function searchCounterfactuals(
     ranked.sort((a, b) => a.loss - b.loss);
     const pool = greedyDiverse(ranked, Math.max(10, 3 * k), space, x, wD + 1).map((r) => r.c);
     await sparsify(sp, pool, x, evaluate, outcome);
-    await pullBack(sp, pool, x, evaluate, outcome);
+    const bounds = await pullBack(sp, pool, x, evaluate, outcome);
     const R = pool.length;
     const flat = new Float64Array(R * d);
     pool.forEach((c, i) => {
@@ -288,6 +306,7 @@ export async function searchCounterfactuals(
         loss: lossOf(flat, i * d, s),
         prox: distance(space, flat, i * d, x, 0),
         sparse: changedCount(flat, i * d, x, d),
+        bound: bounds[i]!,
       });
     }
     return found;
@@ -340,19 +359,25 @@ export async function searchCounterfactuals(
     }
   }
 
-  /** The space with each feature in `js` kept strictly on the query's side of its closest valid change. */
+  /**
+   * The space with each feature in `js` kept on the query's side of the changes found: a number up to
+   * the value the bisection found invalid when it changed alone (else just short of its closest valid
+   * value), a category off the levels used.
+   */
   function capped(js: readonly number[]): FeatureSpace {
     const features = space.features.map((f, j) => {
       if (!js.includes(j)) return f;
-      const vals = final.filter((r) => r.c[j] !== x[j]).map((r) => r.c[j]!);
+      const rows = final.filter((r) => r.c[j] !== x[j]);
+      const vals = rows.map((r) => r.c[j]!);
       if (f.kind !== 'number') return { ...f, allowed: f.allowed.filter((c) => !vals.includes(c)) };
       const q = x[j]!;
       const step = f.integer ? 1 : f.scale * 1e-3;
-      const up = vals.filter((v) => v > q);
-      const down = vals.filter((v) => v < q);
+      const alone = rows.filter((r) => r.sparse === 1).map((r) => r.bound[j]!);
+      const up = [...vals.filter((v) => v > q).map((v) => v - step), ...alone.filter((b) => b > q)];
+      const down = [...vals.filter((v) => v < q).map((v) => v + step), ...alone.filter((b) => b < q)];
       // Changes went both ways: keep the feature between the closest ones on either side.
-      const hi = up.length > 0 ? Math.min(f.hi, Math.min(...up) - step) : f.hi;
-      const lo = down.length > 0 ? Math.max(f.lo, Math.max(...down) + step) : f.lo;
+      const hi = up.length > 0 ? Math.min(f.hi, ...up) : f.hi;
+      const lo = down.length > 0 ? Math.max(f.lo, ...down) : f.lo;
       return { ...f, lo: Math.min(lo, hi), hi };
     });
     return { features, query: space.query };
@@ -413,6 +438,7 @@ export async function searchCounterfactuals(
       meanSparsity: cfs.reduce((s, c) => s + c.sparsity, 0) / n,
       diversity: pairs > 0 ? pair / pairs : 0,
       dppDiversity: determinant(K, n),
+      featureSets: changeSets(chosen, x).length,
     },
     evaluations,
     seed,
@@ -535,15 +561,20 @@ async function sparsify(
   }
 }
 
-/** Bisection of each changed number towards the query value while the outcome stays valid. */
+/**
+ * Bisection of each changed number towards the query value while the outcome stays valid. Returns
+ * per pool row the bounds: for each changed number the closest value towards the query found
+ * invalid (the query's value when none was tried), else the query's value.
+ */
 async function pullBack(
   space: FeatureSpace,
   pool: Float64Array[],
   x: Float64Array,
   evaluate: Evaluate,
   outcome: Outcome,
-): Promise<void> {
+): Promise<Float64Array[]> {
   const d = space.features.length;
+  const bounds = pool.map(() => Float64Array.from(x));
   const steps = 6;
   for (let j = 0; j < d; j++) {
     const f = space.features[j]!;
@@ -573,7 +604,11 @@ async function pullBack(
         else lo[i] = mids[r]!;
       });
     }
+    lo.forEach((v, i) => {
+      bounds[i]![j] = v;
+    });
   }
+  return bounds;
 }
 
 function resolveOutcome(

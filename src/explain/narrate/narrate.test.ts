@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAttribution, formatValue, MINUS, parseAttribution } from './format.js';
+import { formatAttribution, formatScore, formatValue, MINUS, parseAttribution } from './format.js';
 import { narrate } from './narrate.js';
 import { ENGLISH_TEMPLATES, type NarrationTemplates } from './templates.js';
 
-const REASON = /([A-Za-z_]\w*) was (\S+) \(([+\u2212]?[0-9][0-9.e+-]*)\)/g;
+const REASON = /([A-Za-z_]\w*) was (\S+) \(([+\u2212]?[0-9][0-9.e+\u2212]*)\)/g;
 
 function parseReasons(sentence: string): { feature: string; value: string; number: number; sign: string }[] {
   return [...sentence.matchAll(REASON)].map((m) => ({
@@ -20,6 +20,8 @@ describe('formatAttribution and formatValue', () => {
     expect(formatAttribution(-0.3149)).toBe(`${MINUS}0.31`);
     expect(formatAttribution(0.005)).toBe('+0.01'); // toFixed rounds half up here (0.005 is 0.005000000000000000104)
     expect(formatAttribution(0.0031)).toBe('+0.0031');
+    expect(formatAttribution(-4.9e-9)).toBe(`${MINUS}4.9e${MINUS}9`);
+    expect(parseAttribution(`${MINUS}4.9e${MINUS}9`)).toBe(-4.9e-9);
     expect(formatAttribution(0)).toBe('0.00');
     expect(parseAttribution(`${MINUS}0.31`)).toBe(-0.31);
   });
@@ -29,8 +31,21 @@ describe('formatAttribution and formatValue', () => {
     expect(formatValue(0.123456)).toBe('0.1235');
     expect(formatValue(true)).toBe('true');
     expect(formatValue(null)).toBe('missing');
+    expect(formatValue(-3)).toBe(`${MINUS}3`);
+    expect(formatValue(-0.123456)).toBe(`${MINUS}0.1235`);
+  });
+
+  it('write scores with two decimals and U+2212 for a negative score, never a hyphen or "−0.00"', () => {
+    expect(formatScore(0.2349)).toBe('0.23');
+    // −5.021 (a log-odds) → "−5.02", the same minus as the attributions.
+    expect(formatScore(-5.021)).toBe(`${MINUS}5.02`);
+    expect(formatScore(-0.001)).toBe('0.00');
+    expect(parseAttribution(formatScore(-5.021))).toBe(-5.02);
   });
 });
+
+/** The decision sentence's "(score S, threshold T)", parsed; the numbers must not use an ASCII hyphen. */
+const DECISION = /\(score ([+\u2212]?\d+\.\d\d), threshold ([+\u2212]?\d+\.\d\d)\)/;
 
 describe('narrate', () => {
   const expl = {
@@ -106,6 +121,32 @@ describe('narrate', () => {
         },
       ),
       { numRuns: 200, seed: 11 },
+    );
+  });
+
+  it('states the score and threshold as the prediction says, with U+2212 for log-odds below 0 (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -12, max: 12, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        (prediction, threshold, phi) => {
+          const e = {
+            ...expl,
+            rows: [{ ...expl.rows[0]!, prediction, attributions: Float64Array.from(phi) }],
+          };
+          const n = narrate(e, { threshold });
+          // No ASCII hyphen-minus anywhere in the text: every negative number uses U+2212.
+          expect(n.text).not.toMatch(/-/);
+          const m = DECISION.exec(n.sentences[0]!);
+          expect(m).not.toBeNull();
+          // Printed to two decimals: within half a unit of the last digit (plus float slack).
+          expect(Math.abs(parseAttribution(m![1]!) - prediction)).toBeLessThanOrEqual(0.005 + 1e-12);
+          expect(Math.abs(parseAttribution(m![2]!) - threshold)).toBeLessThanOrEqual(0.005 + 1e-12);
+          if (prediction <= -0.005) expect(m![1]!.startsWith(MINUS)).toBe(true);
+        },
+      ),
+      { numRuns: 200, seed: 12 },
     );
   });
 

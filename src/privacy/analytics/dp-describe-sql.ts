@@ -5,7 +5,7 @@
  * 2014, §3.3), with the noise added here, so the raw rows never leave the database. Quantiles are not
  * pushed down (they would need one rank count per grid bin) and category columns need declared levels.
  */
-import { InvalidArgumentError } from '../../core/index.js';
+import { AequaError, InvalidArgumentError } from '../../core/index.js';
 import type { SqlExecutor } from '../../metrics/index.js';
 import { Budget } from '../accounting/index.js';
 import { laplaceMechanism, laplaceNoise, type RandomSource } from '../mechanisms/index.js';
@@ -90,6 +90,15 @@ export async function dpDescribeSql(
   const columns: DpColumnSummary[] = [];
   for (const [name, [lower, upper]] of Object.entries(clamp)) {
     const a = agg.numeric[name]!;
+    if (a.count > 0 && a.inside === 0)
+      throw new AequaError(
+        'AEQ_PRIVACY_CLAMP_RANGE',
+        `The clamping range [${lower}, ${upper}] of column "${name}" excludes every one of its values, so every statistic would be an edge of the range.`,
+        {
+          hint: `Give a range that covers the plausible values of "${name}", set from domain knowledge (e.g. age 0:120).`,
+          details: { column: name, lower, upper },
+        },
+      );
     budget.spend({ epsilon: share }, `moments(${name})`);
     // as dpMoments: count, Σ(x − m), Σ(x − m)² with ε/3 each, sensitivities k, k·h, k·h²
     const e = share / 3;

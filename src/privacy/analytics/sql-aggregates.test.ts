@@ -56,6 +56,7 @@ function suite(name: string, open: () => Promise<SqlExecutor>) {
         count: 10,
         s1: 3 * -24.5 + 12.5 + 2 * -40.5 + 40.5 + 3 * -13.5,
         s2: 3 * 24.5 ** 2 + 12.5 ** 2 + 2 * 40.5 ** 2 + 40.5 ** 2 + 3 * 13.5 ** 2,
+        inside: 7, // 34 ×3, 71 and 45 ×3 lie in [18, 99]; 15 ×2 and 150 do not
       });
       expect(got.groups).toEqual({ F: { size: 7, positives: 5 }, M: { size: 5, positives: 1 } });
     });
@@ -69,6 +70,15 @@ function suite(name: string, open: () => Promise<SqlExecutor>) {
       }
       // k = 1: six persons, one row each
       expect((await sqlAggregates(exec, { idColumn: 'id', maxRowsPerPerson: 1 })).rows).toBe(6);
+    });
+
+    it('refuses a clamping range that excludes every value, as the in-memory path does', async () => {
+      const { dpDescribeSql } = await import('./dp-describe-sql.js');
+      const e = await dpDescribeSql(exec, { epsilon: 1, clamp: { age: [200, 300] } }).catch(
+        (x: unknown) => x,
+      );
+      expect(e).toMatchObject({ code: 'AEQ_PRIVACY_CLAMP_RANGE' });
+      expect((await sqlAggregates(exec, { numeric: { age: [200, 300] } })).numeric.age?.inside).toBe(0);
     });
 
     it('names the missing column and the columns that exist', async () => {

@@ -30,7 +30,8 @@ export interface AggregateSpec {
 /** Exact (pre-noise) aggregates. Sums are centred on the clamp range's midpoint, as the DP release uses them. */
 export interface Aggregates {
   readonly rows: number;
-  readonly numeric: Readonly<Record<string, { count: number; s1: number; s2: number }>>;
+  /** `inside`: values already within the clamp range (0 with count > 0 means the range excludes all data). */
+  readonly numeric: Readonly<Record<string, { count: number; s1: number; s2: number; inside: number }>>;
   readonly categorical: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly groups: Readonly<Record<string, { size: number; positives: number }>> | null;
 }
@@ -109,7 +110,13 @@ export async function sqlAggregates(exec: SqlExecutor, spec: AggregateSpec): Pro
   numeric.forEach(([c, [lo, hi]], i) => {
     const mid = (lo + hi) / 2;
     const x = `(CASE WHEN ${ident(c)} IS NULL THEN NULL ELSE LEAST(GREATEST(CAST(${ident(c)} AS DOUBLE PRECISION), ${num(lo)}), ${num(hi)}) - ${num(mid)} END)`;
-    parts.push(`COUNT(${ident(c)}) AS "n${i}"`, `SUM(${x}) AS "s${i}"`, `SUM(${x} * ${x}) AS "q${i}"`);
+    const within = `CAST(${ident(c)} AS DOUBLE PRECISION) BETWEEN ${num(lo)} AND ${num(hi)}`;
+    parts.push(
+      `COUNT(${ident(c)}) AS "n${i}"`,
+      `SUM(${x}) AS "s${i}"`,
+      `SUM(${x} * ${x}) AS "q${i}"`,
+      `SUM(CASE WHEN ${within} THEN 1 ELSE 0 END) AS "w${i}"`,
+    );
   });
   const [row] = await exec.query(`SELECT ${parts.join(', ')} FROM ${from}`);
   const out: Aggregates = {
@@ -117,7 +124,7 @@ export async function sqlAggregates(exec: SqlExecutor, spec: AggregateSpec): Pro
     numeric: Object.fromEntries(
       numeric.map(([c], i) => [
         c,
-        { count: n(row?.[`n${i}`]), s1: n(row?.[`s${i}`]), s2: n(row?.[`q${i}`]) },
+        { count: n(row?.[`n${i}`]), s1: n(row?.[`s${i}`]), s2: n(row?.[`q${i}`]), inside: n(row?.[`w${i}`]) },
       ]),
     ),
     categorical: {},
@@ -152,22 +159,25 @@ export async function sqlAggregates(exec: SqlExecutor, spec: AggregateSpec): Pro
  */
 export function memoryAggregates(table: Table, spec: AggregateSpec): Aggregates {
   checkSpec(spec);
-  const numeric: Record<string, { count: number; s1: number; s2: number }> = {};
+  const numeric: Record<string, { count: number; s1: number; s2: number; inside: number }> = {};
   for (const [c, [lo, hi]] of Object.entries(spec.numeric ?? {})) {
     const col = table.column(c);
     const mid = (lo + hi) / 2;
     let count = 0;
     let s1 = 0;
     let s2 = 0;
+    let inside = 0;
     for (let i = 0; i < table.nrows; i++) {
       const s = cellString(col, i);
       if (s === null) continue;
-      const x = Math.min(hi, Math.max(lo, Number(s))) - mid;
+      const raw = Number(s);
+      if (raw >= lo && raw <= hi) inside++;
+      const x = Math.min(hi, Math.max(lo, raw)) - mid;
       count++;
       s1 += x;
       s2 += x * x;
     }
-    numeric[c] = { count, s1, s2 };
+    numeric[c] = { count, s1, s2, inside };
   }
   const categorical: Record<string, Record<string, number>> = {};
   for (const c of spec.categorical ?? []) {
