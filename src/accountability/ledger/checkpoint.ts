@@ -183,7 +183,7 @@ function decodeKey(b64: string): Uint8Array {
   let raw: Uint8Array;
   try {
     raw = fromBase64(b64);
-  } catch (e) {
+  } catch {
     throw keyError(`The key "${b64}" is not valid base64.`);
   }
   if (raw.length !== 33 || raw[0] !== ALG_ED25519)

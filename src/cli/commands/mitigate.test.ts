@@ -7,10 +7,17 @@ import { seededRng } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import { loadTable } from '../../data/io/index.js';
 import '../../mitigation/index.js';
-import { type Learner, loadModelJSON, logisticRegression, type Model } from '../../models/index.js';
+import {
+  exportOnnx,
+  type Learner,
+  loadModelJSON,
+  logisticRegression,
+  type Model,
+  saveModelJSON,
+} from '../../models/index.js';
 import type { MitigationReport } from '../../report/index.js';
 import type { CliIo } from '../io.js';
-import { chooseRun, compareMitigations, runMitigate } from './mitigate.js';
+import { chooseRun, compareMitigations, parseGroupRule, runMitigate } from './mitigate.js';
 
 /*
  * Synthetic credit data with a strong group effect: x ~ N(0, 1) + 0.8 for group "b",
@@ -393,5 +400,204 @@ describe('aequa mitigate: bad input exits 2 with a clear message', () => {
     expect(() => chooseRun(runs, 'd', 'knee')).toThrow(/Did you mean "pareto-knee"/);
     expect(() => chooseRun(runs, 'd', '5')).toThrow(/numbered 0 \(baseline\) to 1/);
     expect(chooseRun(runs, 'd', '0')).toBe(0);
+  });
+});
+
+/** Expected rates per group of P(ŷ = 1) = p on a table with columns g (a/b) and y (yes/no), by plain loops. */
+function groupRates(p: Float64Array, t: Table) {
+  const y = t.column('y');
+  const g = t.column('g');
+  if (y.kind !== 'category' || g.kind !== 'category') throw new Error('fixture columns');
+  const out: Record<string, { n: number; sel: number; pos: number; tp: number; neg: number; fp: number }> =
+    {};
+  for (let i = 0; i < t.nrows; i++) {
+    const k = g.levels[g.codes[i]!]!;
+    const e = (out[k] ??= { n: 0, sel: 0, pos: 0, tp: 0, neg: 0, fp: 0 });
+    const yes = y.levels[y.codes[i]!] === 'yes';
+    e.n++;
+    e.sel += p[i]!;
+    if (yes) {
+      e.pos++;
+      e.tp += p[i]!;
+    } else {
+      e.neg++;
+      e.fp += p[i]!;
+    }
+  }
+  return out;
+}
+
+describe('aequa mitigate --model: post-processing any model', () => {
+  let train: Table;
+  let test: Table;
+  let base: Model;
+  let modelJson: string;
+  const features = ['x', 'z'];
+  const run = async (args: string[]) => {
+    const io = capture();
+    const code = await runMitigate([...(await baseArgs()), ...args, '--format', 'json', '--ci', '0'], io);
+    expect(code).toBe(0);
+    return { report: JSON.parse(io.out.join('')) as MitigationReport, io };
+  };
+  const baseArgs = async () => [
+    trainCsv,
+    '--test',
+    testCsv,
+    '--label',
+    'y',
+    '--sensitive',
+    'g',
+    '--no-ledger',
+  ];
+
+  beforeAll(async () => {
+    train = await loadTable(trainCsv);
+    test = await loadTable(testCsv);
+    base = await logisticRegression().fit(train, 'y', { features, positive: ['yes'] });
+    modelJson = join(dir, 'given.json');
+    await writeFile(modelJson, saveModelJSON(base as Parameters<typeof saveModelJSON>[0]));
+  });
+
+  it('uses a saved built-in model as the baseline, without fitting, and reaches the target TPR in every group', async () => {
+    const out = join(dir, 'given-out');
+    const { report } = await run([
+      '--model',
+      modelJson,
+      '--method',
+      'group-thresholds',
+      '--rule',
+      'target-tpr:0.8',
+      '--out',
+      out,
+    ]);
+    expect(report.runs.map((r) => r.method)).toEqual(['baseline', 'group-thresholds']);
+    expect(report.runs[0]!.fitSeconds).toBe(0);
+    expect(report.learner).toBe(`model ${modelJson}`);
+    // The baseline is the given model: its test accuracy at 0.5, recomputed by hand.
+    const r0 = await recompute(base, test, false);
+    expect(report.before.accuracy).toBeCloseTo(r0.accuracy, 12);
+    // The saved post-processed model reaches TPR 0.8 exactly (in expectation) in each group on the
+    // training data: the boundary score is randomized, so only floating point separates them (1e-9).
+    const saved = loadModelJSON(await readFile(join(out, 'model.json'), 'utf8'));
+    const q = groupRates(await saved.predictProba(train), train);
+    for (const k of ['a', 'b']) expect(q[k]!.tp / q[k]!.pos).toBeCloseTo(0.8, 9);
+  });
+
+  it('post-processes an ONNX export with the threshold optimizer and writes the rule when the model cannot be saved as JSON', async () => {
+    const onnx = join(dir, 'given.onnx');
+    await writeFile(onnx, exportOnnx(base as Parameters<typeof exportOnnx>[0]));
+    const out = join(dir, 'onnx-out');
+    const { report, io } = await run([
+      '--model',
+      onnx,
+      '--method',
+      'threshold-optimizer,group-thresholds',
+      '--rule',
+      'top-k:a=50,b=40',
+      '--out',
+      out,
+      '--choose',
+      '2',
+    ]);
+    // ONNX computes in float32: scores differ from the JSON model's by ~1e-7, which can flip a row
+    // sitting at 0.5; allow 2 of 600 rows.
+    const r0 = await recompute(base, test, false);
+    expect(Math.abs((report.before.accuracy as number) - r0.accuracy)).toBeLessThanOrEqual(2 / 600);
+    expect(report.runs[1]!.test.demographicParityDifference as number).toBeLessThan(0.1);
+    expect(report.model).toBeNull();
+    const rule = JSON.parse(await readFile(join(out, 'rule.json'), 'utf8'));
+    expect(rule.model).toBe(onnx);
+    expect(rule.rule.method).toBe('per-group-topK');
+    expect(io.err.join('')).toContain('rule.json');
+  });
+
+  it('post-processes a JS module model, whose baseline matches its formula', async () => {
+    const mod = join(dir, 'given.mjs');
+    await writeFile(
+      mod,
+      "export const features = ['x'];\nexport function predictProba(rows) { return rows.map((r) => 1 / (1 + Math.exp(-2 * (r.x - 0.4)))); }\n",
+    );
+    const { report } = await run([
+      '--model',
+      mod,
+      '--method',
+      'calibrated-eq-odds,reject-option,threshold-optimizer',
+    ]);
+    expect(report.runs.map((r) => r.method)).toEqual([
+      'baseline',
+      'calibrated-eq-odds',
+      'reject-option',
+      'threshold-optimizer',
+    ]);
+    // By hand: the module predicts yes when x ≥ 0.4 (sigmoid ≥ 0.5).
+    const x = test.column('x');
+    const y = test.column('y');
+    if (x.kind !== 'number' || y.kind !== 'category') throw new Error('fixture columns');
+    let correct = 0;
+    for (let i = 0; i < test.nrows; i++)
+      correct += (x.values[i]! >= 0.4 ? 1 : 0) === (y.levels[y.codes[i]!] === 'yes' ? 1 : 0) ? 1 : 0;
+    expect(report.before.accuracy).toBeCloseTo(correct / test.nrows, 12);
+    expect(report.runs[3]!.test.demographicParityDifference as number).toBeLessThan(0.1);
+  });
+
+  it('applies fixed per-group thresholds exactly', async () => {
+    const { report } = await run([
+      '--model',
+      modelJson,
+      '--method',
+      'group-thresholds',
+      '--rule',
+      'fixed:a=0.3,b=0.7',
+    ]);
+    // By hand: selection rate of each group = share of its test rows with score ≥ its threshold.
+    const p = await base.predictProba(test);
+    const d = new Float64Array(p.length);
+    const g = test.column('g');
+    if (g.kind !== 'category') throw new Error('fixture columns');
+    for (let i = 0; i < p.length; i++) d[i] = p[i]! >= (g.levels[g.codes[i]!] === 'a' ? 0.3 : 0.7) ? 1 : 0;
+    const q = groupRates(d, test);
+    const dp = Math.abs(q.a!.sel / q.a!.n - q.b!.sel / q.b!.n);
+    expect(report.runs[1]!.test.demographicParityDifference).toBeCloseTo(dp, 12);
+  });
+
+  it('refuses methods that need a learner when --model is given', async () => {
+    for (const m of ['reweighing', 'exponentiated-gradient', 'threshold-optimizer,fair-logistic'])
+      await expect(
+        runMitigate([...(await baseArgs()), '--model', modelJson, '--method', m], capture()),
+      ).rejects.toMatchObject({ code: 'AEQ_CLI_USAGE', message: expect.stringContaining('needs a learner') });
+  });
+
+  it('refuses group-thresholds without --rule, and --rule without group-thresholds', async () => {
+    await expect(
+      runMitigate([...(await baseArgs()), '--method', 'group-thresholds'], capture()),
+    ).rejects.toMatchObject({ code: 'AEQ_CLI_USAGE', message: expect.stringContaining('needs --rule') });
+    await expect(
+      runMitigate([...(await baseArgs()), '--method', 'reweighing', '--rule', 'fixed:0.5'], capture()),
+    ).rejects.toMatchObject({ code: 'AEQ_CLI_USAGE', message: expect.stringContaining('group-thresholds') });
+  });
+});
+
+describe('parseGroupRule', () => {
+  it('parses every documented form', () => {
+    expect(parseGroupRule('fixed:0.4')).toEqual({ kind: 'fixed', threshold: 0.4 });
+    expect(parseGroupRule('fixed:F=0.3,M=0.5')).toEqual({ kind: 'fixed', threshold: { F: 0.3, M: 0.5 } });
+    expect(parseGroupRule('target-tpr:0.8')).toEqual({ kind: 'targetTpr', target: 0.8 });
+    expect(parseGroupRule('target-fpr:0.1')).toEqual({ kind: 'targetFpr', target: 0.1 });
+    expect(parseGroupRule('top-k:100')).toEqual({ kind: 'topK', k: 100 });
+    expect(parseGroupRule('top-k:F=50,M=50')).toEqual({ kind: 'topK', k: { F: 50, M: 50 } });
+  });
+
+  it('refuses malformed rules with the accepted forms', () => {
+    for (const bad of [
+      '0.4',
+      'target-tpr:1.5',
+      'top-k:2.5',
+      'top-k:F=',
+      'fixed:=0.3',
+      'fixd:0.4',
+      'fixed:abc',
+    ])
+      expect(() => parseGroupRule(bad)).toThrow(/top-k:100/);
+    expect(() => parseGroupRule('fixd:0.4')).toThrow(/did you mean "fixed"/);
   });
 });

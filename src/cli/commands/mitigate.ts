@@ -5,7 +5,8 @@
  * the reductions of Agarwal et al. 2018, https://arxiv.org/abs/1803.02453, or post-processing), audits
  * each on the test file with the core audit (expected rates for randomized models), prints a
  * before/after table and, with --out, writes the chosen model and JSON/Markdown/HTML reports with the
- * accuracy–disparity trade-off (Pareto chart).
+ * accuracy–disparity trade-off (Pareto chart). With --model, any given model (JSON, ONNX, HTTP, JS
+ * module) is the baseline and only the post-processing methods run.
  */
 import { join, resolve } from 'node:path';
 import { audit } from '../../audit.js';
@@ -31,6 +32,8 @@ import {
   gridSearch,
   lfr,
   massaging,
+  type PerGroupSpec,
+  perGroupThresholds,
   postProcessedModel,
   rejectOptionClassification,
   resample,
@@ -87,7 +90,67 @@ export const METHODS = {
   adversarial: 'in-processing: adversarial debiasing of an MLP (Zhang et al. 2018)',
   'calibrated-eq-odds': 'post-processing: calibrated equalized odds (Pleiss et al. 2017)',
   lfr: 'pre-processing: learning fair representations (Zemel et al. 2013); the saved model maps raw rows to the prediction',
+  'group-thresholds':
+    'post-processing: a plain per-group rule given by --rule (fixed threshold, target TPR/FPR, top-k per group)',
 } as const;
+
+/** The methods that only post-process a model's scores, so they also work on a given `--model`. */
+export const POST_METHODS: ReadonlySet<Method> = new Set<Method>([
+  'threshold-optimizer',
+  'reject-option',
+  'calibrated-eq-odds',
+  'group-thresholds',
+]);
+
+const RULE_FORMS =
+  'fixed:0.4, fixed:F=0.3,M=0.5, target-tpr:0.8, target-fpr:0.1, top-k:100 or top-k:F=50,M=50';
+
+/**
+ * Parses `--rule` of the group-thresholds method: `fixed:T` or `fixed:G=T,…` (predict 1 when the
+ * score ≥ T), `target-tpr:R` / `target-fpr:R` (the threshold reaching rate R in every group),
+ * `top-k:K` or `top-k:G=K,…` (the K highest-scored rows of each group).
+ * @throws {AEQ_USAGE} for another form, a rate outside [0, 1] or a k that is not an integer ≥ 0.
+ * @example parseGroupRule('fixed:F=0.3,M=0.5') // { kind: 'fixed', threshold: { F: 0.3, M: 0.5 } }
+ */
+export function parseGroupRule(text: string): PerGroupSpec {
+  const cmd = 'mitigate';
+  const m = /^([a-z-]+):(.+)$/.exec(text.trim());
+  const bad = (why: string) =>
+    usageError(`--rule "${text}" is not a group rule: ${why}. Use one of ${RULE_FORMS}.`, cmd);
+  if (!m) throw bad('expected KIND:VALUE');
+  const [, kind, body] = m as unknown as [string, string, string];
+  const num = (v: string, what: string, ok: (x: number) => boolean, expect: string): number => {
+    const x = Number(v.trim());
+    if (v.trim() === '' || !Number.isFinite(x) || !ok(x)) throw bad(`${what} "${v}" must be ${expect}`);
+    return x;
+  };
+  const perGroup = (ok: (x: number) => boolean, expect: string): number | Record<string, number> => {
+    if (!body.includes('=')) return num(body, 'the value', ok, expect);
+    const out: Record<string, number> = {};
+    for (const part of body.split(',')) {
+      const eq = part.indexOf('=');
+      const g = part.slice(0, eq).trim();
+      if (eq <= 0 || g === '') throw bad(`"${part}" is not GROUP=VALUE`);
+      out[g] = num(part.slice(eq + 1), `the value of group "${g}"`, ok, expect);
+    }
+    return out;
+  };
+  switch (kind) {
+    case 'fixed':
+      return { kind: 'fixed', threshold: perGroup(() => true, 'a number') };
+    case 'target-tpr':
+    case 'target-fpr': {
+      const target = num(body, 'the target rate', (x) => x >= 0 && x <= 1, 'a rate in [0, 1]');
+      return kind === 'target-tpr' ? { kind: 'targetTpr', target } : { kind: 'targetFpr', target };
+    }
+    case 'top-k':
+      return { kind: 'topK', k: perGroup((x) => Number.isInteger(x) && x >= 0, 'an integer ≥ 0') };
+    default: {
+      const near = suggest(kind, ['fixed', 'target-tpr', 'target-fpr', 'top-k']);
+      throw bad(`unknown kind "${kind}"${near ? ` (did you mean "${near}"?)` : ''}`);
+    }
+  }
+}
 export type Method = keyof typeof METHODS;
 
 /** How `--choose` picks the run whose model is saved and reported as "after". */
@@ -126,7 +189,7 @@ export const mitigateCommand: CommandSpec = {
   summary:
     'Mitigate unfairness: fit a baseline and one or more mitigation methods, compare accuracy and disparity on a test file, save the chosen model.',
   usage:
-    'aequa mitigate <train file> --test FILE --label COL --sensitive COL --method M[,M…] [--constraint C] [--eps E[,E…]] [--choose HOW] [--out DIR]',
+    'aequa mitigate <train file> --test FILE --label COL --sensitive COL --method M[,M…] [--constraint C] [--eps E[,E…]] [--choose HOW] [--model MODEL] [--rule RULE] [--out DIR]',
   options: {
     test: { type: 'string', description: 'Test file the methods are compared on', placeholder: 'FILE' },
     label: { type: 'string', description: 'Label column', placeholder: 'COL' },
@@ -192,6 +255,23 @@ export const mitigateCommand: CommandSpec = {
       default: '50',
     },
     'grid-size': { type: 'string', description: 'Grid search points', placeholder: 'N', default: '10' },
+    model: {
+      type: 'string',
+      description:
+        'Post-process this model instead of fitting --learner: model.json, model.onnx, an http(s):// endpoint or a JS module',
+      placeholder: 'MODEL',
+    },
+    features: {
+      type: 'string',
+      multiple: true,
+      description: 'Input columns of --model, in order (ONNX files not made by aequa, endpoints, modules)',
+      placeholder: 'COLS',
+    },
+    rule: {
+      type: 'string',
+      description: `group-thresholds rule: ${RULE_FORMS}`,
+      placeholder: 'RULE',
+    },
     objective: {
       type: 'string',
       description: 'Threshold optimizer: accuracy | balanced_accuracy',
@@ -219,6 +299,7 @@ export const mitigateCommand: CommandSpec = {
   examples: [
     "aequa mitigate examples/data/adult-train.csv --test examples/data/adult-test.csv --label income --positive '>50K' --sensitive sex --method exponentiated-gradient --constraint demographic-parity --eps 0.01 --format json --out reports/adult-eg",
     "aequa mitigate examples/data/adult-train.csv --test examples/data/adult-test.csv --label income --positive '>50K' --sensitive sex --method exponentiated-gradient,grid-search,threshold-optimizer,reweighing --eps 0.005,0.02,0.05 --choose pareto-knee --out reports/adult-tradeoff",
+    "aequa mitigate examples/data/adult-train.csv --test examples/data/adult-test.csv --label income --positive '>50K' --sensitive sex --model adult.onnx --method threshold-optimizer,group-thresholds --rule target-tpr:0.8 --constraint equalized-odds",
   ],
 };
 
@@ -232,6 +313,13 @@ export interface CompareOptions {
   readonly features: readonly string[];
   /** A fresh learner per fit. */
   readonly learner: () => Learner;
+  /**
+   * A fitted binary model (any kind: built-in, ONNX, HTTP, JS module) used as the baseline instead of
+   * fitting `learner`; only the post-processing methods ({@link POST_METHODS}) can then run.
+   */
+  readonly baseModel?: Model;
+  /** The rule of the group-thresholds method. */
+  readonly rule?: PerGroupSpec;
   readonly methods: readonly Method[];
   /** Constraint flag, e.g. 'demographic-parity'. */
   readonly constraint: string;
@@ -381,6 +469,21 @@ export async function compareMitigations(o: CompareOptions): Promise<Comparison>
     );
   const { train, test, label, sensitive, features, seed } = o;
   const positive = [...o.positive];
+  if (o.baseModel) {
+    const needLearner = o.methods.filter((m) => !POST_METHODS.has(m));
+    if (needLearner.length > 0)
+      throw usageError(
+        `--model post-processes the given model, but ${needLearner.map((m) => `"${m}"`).join(', ')} ${needLearner.length === 1 ? 'needs' : 'need'} a learner to fit (or refit); with --model only ${[...POST_METHODS].join(', ')} can run.`,
+        'mitigate',
+      );
+    if (o.baseModel.task !== 'binary')
+      throw usageError(
+        `--model must be a binary classifier (its scores are thresholded), but it is a ${o.baseModel.task} model.`,
+        'mitigate',
+      );
+  }
+  if (o.methods.includes('group-thresholds') && !o.rule)
+    throw usageError(`group-thresholds needs --rule: one of ${RULE_FORMS}.`, 'mitigate');
   for (const [t, name] of [
     [train, 'training'],
     [test, 'test'],
@@ -417,7 +520,8 @@ export async function compareMitigations(o: CompareOptions): Promise<Comparison>
   let done = 0;
   const tick = (what: string) => o.onProgress?.({ label: what, done: ++done, total });
 
-  const [baseModel, baseSec] = await timed(() => o.learner().fit(train, label, fitOpts));
+  const given = o.baseModel;
+  const [baseModel, baseSec] = given ? [given, 0] : await timed(() => o.learner().fit(train, label, fitOpts));
   const runs: MitigationRunReport[] = [
     {
       index: 0,
@@ -503,6 +607,11 @@ export async function compareMitigations(o: CompareOptions): Promise<Comparison>
               features: features.filter((f) => f !== sensitive),
               seed,
             }).model;
+            break;
+          }
+          case 'group-thresholds': {
+            const rule = perGroupThresholds(await baseScores(), yTrain, groupsTrain, o.rule!);
+            model = postProcessedModel(baseModel, rule, { sensitive });
             break;
           }
           case 'calibrated-eq-odds': {
@@ -729,10 +838,29 @@ export async function runMitigate(argv: readonly string[], io: CliIo): Promise<n
       throw usageError(`--lambda must be a number ≥ 0 (the penalty weight, e.g. 1), got "${s}".`, cmd);
     return x;
   });
-  const learnerName = stringFlag(values.learner) ?? 'logistic';
+  const modelSpec = stringFlag(values.model);
+  const ruleText = stringFlag(values.rule);
+  const rule = ruleText === undefined ? undefined : parseGroupRule(ruleText);
+  if (rule && !methods.includes('group-thresholds'))
+    throw usageError('--rule is the rule of --method group-thresholds; add that method or drop --rule.', cmd);
+  if (modelSpec) {
+    const needLearner = methods.filter((m) => !POST_METHODS.has(m as Method));
+    if (needLearner.length > 0)
+      throw usageError(
+        `--model post-processes the given model, but ${needLearner.map((m) => `"${m}"`).join(', ')} ${needLearner.length === 1 ? 'needs' : 'need'} a learner to fit (or refit); with --model only ${[...POST_METHODS].join(', ')} can run. Drop --model to fit --learner instead.`,
+        cmd,
+      );
+  }
+  const learnerName = modelSpec ? `model ${modelSpec}` : (stringFlag(values.learner) ?? 'logistic');
   const params = parseParams(multiFlag(values.params));
-  const makeLearner = (): Learner => learnerByName(learnerName, params);
+  const makeLearner = (): Learner => learnerByName(stringFlag(values.learner) ?? 'logistic', params);
   makeLearner();
+  let baseModel: Model | undefined;
+  if (modelSpec) {
+    const { loadAnyModel } = await import('../../models/adapters/index.js');
+    const mf = listFlag(values.features);
+    baseModel = await loadAnyModel(modelSpec, mf.length ? { features: mf } : {});
+  }
   const load = loadOptionsFromFlags(values, cmd);
   const { loadTable } = await import('../../data/io/index.js');
   const trainFile = positionals[0]!;
@@ -767,6 +895,8 @@ export async function runMitigate(argv: readonly string[], io: CliIo): Promise<n
       sensitive,
       features,
       learner: makeLearner,
+      ...(baseModel ? { baseModel } : {}),
+      ...(rule ? { rule } : {}),
       methods: methods as Method[],
       constraint: cflag,
       eps: epsList,
@@ -797,10 +927,18 @@ export async function runMitigate(argv: readonly string[], io: CliIo): Promise<n
   );
   const outDir = stringFlag(values.out);
   let modelPath: string | null = null;
+  let rulePath: string | null = null;
   if (outDir) {
-    const m = models[chosen] as Partial<SavableModel>;
-    if (typeof m.toJSON === 'function') modelPath = join(outDir, 'model.json');
-    else warnings.push(`The chosen model (#${chosen} ${after.method}) cannot be saved as JSON.`);
+    const m = models[chosen] as Partial<SavableModel> & { base?: Partial<SavableModel>; rule?: unknown };
+    const wrapped = m.base !== undefined && m.rule !== undefined;
+    if (typeof m.toJSON === 'function' && (!wrapped || typeof m.base?.toJSON === 'function'))
+      modelPath = join(outDir, 'model.json');
+    else if (wrapped) {
+      rulePath = join(outDir, 'rule.json');
+      warnings.push(
+        `The chosen model (#${chosen} ${after.method}) post-processes ${modelSpec ?? 'a model'} that cannot be saved as aequa JSON; its group rule is written to ${rulePath} (apply it to that model's scores with applyRule).`,
+      );
+    } else warnings.push(`The chosen model (#${chosen} ${after.method}) cannot be saved as JSON.`);
   }
   const report: MitigationReport = {
     schemaVersion: '1.0.0',
@@ -834,6 +972,11 @@ export async function runMitigate(argv: readonly string[], io: CliIo): Promise<n
     const dir = resolve(outDir);
     if (modelPath)
       await writeFileAtomic(join(dir, 'model.json'), saveModelJSON(models[chosen] as SavableModel));
+    if (rulePath) {
+      const m = models[chosen] as unknown as { rule: unknown; sensitive?: string };
+      const body = { model: modelSpec ?? null, sensitive: m.sensitive ?? sensitive, rule: m.rule };
+      await writeFileAtomic(join(dir, 'rule.json'), `${JSON.stringify(body, null, 2)}\n`);
+    }
     await writeFileAtomic(join(dir, 'report.json'), json);
     await writeFileAtomic(join(dir, 'report.md'), renderMitigationMarkdown(report));
     await writeFileAtomic(join(dir, 'report.html'), await renderMitigationHtml(report));

@@ -120,6 +120,77 @@ describe('thresholdOptimizer', () => {
     );
   });
 
+  it('is at least as accurate as every deterministic pair of thresholds with equal selection rates, and reports its own accuracy (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.boolean(), fc.boolean()), {
+          minLength: 4,
+          maxLength: 40,
+        }),
+        (rows) => {
+          const g = rows.map((r) => (r[2] ? 'a' : 'b'));
+          fc.pre(new Set(g).size === 2);
+          const s = rows.map((r) => r[0] / 6);
+          const y = rows.map((r) => (r[1] ? 1 : 0));
+          const r = thresholdOptimizer(s, y, g, { constraint: 'demographic_parity' });
+          const p = applyRule(r.rule, s, g);
+          expect(accuracy(p, y)).toBeCloseTo(r.value, 12);
+          // Brute force: every threshold t_a, t_b in {0, 1/6, …, 1, +∞}; keep pairs whose selection
+          // rates are exactly equal (compared as cross-multiplied integer counts).
+          const ts = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => k / 6);
+          const na = g.filter((v) => v === 'a').length;
+          const nb = g.length - na;
+          let best = 0;
+          for (const ta of ts)
+            for (const tb of ts) {
+              let sa = 0;
+              let sb = 0;
+              let correct = 0;
+              for (let i = 0; i < s.length; i++) {
+                const d = s[i]! >= (g[i] === 'a' ? ta : tb) ? 1 : 0;
+                if (g[i] === 'a') sa += d;
+                else sb += d;
+                correct += d === y[i] ? 1 : 0;
+              }
+              if (sa * nb === sb * na) best = Math.max(best, correct / s.length);
+            }
+          // Randomized rules can only do better; 1e-12 covers the interpolation's rounding.
+          expect(r.value).toBeGreaterThanOrEqual(best - 1e-12);
+        },
+      ),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
+  it('meets equalized odds and TPR parity with heavy ties (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.constantFrom('a', 'b', 'c')), {
+          minLength: 6,
+          maxLength: 60,
+        }),
+        (rows) => {
+          const g = rows.map((r) => r[2]);
+          const s = rows.map((r) => r[0] / 3);
+          const y = rows.map((r) => (r[1] ? 1 : 0));
+          const cells = new Set(rows.map((r) => `${r[2]}${r[1]}`));
+          const groups = new Set(g);
+          fc.pre(groups.size >= 2 && cells.size === 2 * groups.size);
+          for (const constraint of ['equalized_odds', 'true_positive_rate_parity'] as const) {
+            const q = rates(applyRule(thresholdOptimizer(s, y, g, { constraint }).rule, s, g), y, g);
+            const tprs = Object.values(q).map((v) => v.tpr);
+            expect(Math.max(...tprs) - Math.min(...tprs)).toBeLessThan(1e-9);
+            if (constraint === 'equalized_odds') {
+              const fprs = Object.values(q).map((v) => v.fpr);
+              expect(Math.max(...fprs) - Math.min(...fprs)).toBeLessThan(1e-9);
+            }
+          }
+        },
+      ),
+      { seed: 12, numRuns: 150 },
+    );
+  });
+
   it('refuses one group and a group without positives', () => {
     expect(() =>
       thresholdOptimizer([0.1, 0.2], [0, 1], ['a', 'a'], { constraint: 'demographic_parity' }),

@@ -11,14 +11,7 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import { checkLength, codesFromValues } from '../groups.js';
 import { emptyCellError } from '../messages.js';
-import {
-  type GroupRule,
-  interpolate,
-  type ThresholdRule,
-  thresholdCurve,
-  upperHull,
-  type XY,
-} from './rule.js';
+import { type GroupRule, interpolate, type ThresholdRule, type XY } from './rule.js';
 
 /** Options of {@link thresholdOptimizer}. */
 export interface ThresholdOptimizerOptions {
@@ -88,15 +81,14 @@ export function thresholdOptimizer(
   let P = 0;
   for (let i = 0; i < n; i++) P += yy[i]!;
   const N = n - P;
-  // Per group: scores and labels.
+  // Per group: counting sort of the rows by group, then each group's threshold curve (one sort).
+  const count = new Int32Array(G);
+  for (let i = 0; i < n; i++) count[g.codes[i]!]!++;
   const per = g.names.map((_, a) => {
-    const idx: number[] = [];
-    for (let i = 0; i < n; i++) if (g.codes[i] === a) idx.push(i);
-    const gs = Float64Array.from(idx, (i) => s[i]!);
-    const gy = Float64Array.from(idx, (i) => yy[i]!);
     let pos = 0;
-    for (const v of gy) pos += v;
-    return { n: idx.length, pos, neg: idx.length - pos, curve: thresholdCurve(gs, gy) };
+    const size = count[a]!;
+    for (let i = 0; i < n; i++) if (g.codes[i] === a) pos += yy[i]!;
+    return { n: size, pos, neg: size - pos, curve: countCurve(s, yy, g.codes, a, pos, size - pos) };
   });
   for (let a = 0; a < G; a++) {
     const q = per[a]!;
@@ -105,27 +97,21 @@ export function thresholdOptimizer(
     if (constraint === 'equalized_odds' && q.neg === 0)
       throw emptyCellError(fn, constraint, g.names[a]!, 'a negative label');
   }
-  // Objective contribution of a group at a threshold point (linear in the counts, so mixing is exact).
-  const contribution = (tp: number, sel: number, pos: number, neg: number): number => {
-    const tn = neg - (sel - tp);
-    return objective === 'accuracy' ? (tp + tn) / n : 0.5 * (P > 0 ? tp / P : 0) + 0.5 * (N > 0 ? tn / N : 0);
-  };
   const rules: Record<string, GroupRule> = {};
   if (constraint === 'equalized_odds') {
     const hulls = per.map((q) =>
-      upperHull(
-        q.curve.map((c) => ({
-          x: (c.selected - c.truePositives) / q.neg,
-          y: c.truePositives / q.pos,
-          threshold: c.threshold,
-        })),
+      hullOf(
+        q.curve,
+        (sel, tp) => (sel - tp) / q.neg,
+        (_sel, tp) => tp / q.pos,
       ),
     );
     const xs = candidates(hulls, gridSize);
+    const at = hulls.map(() => 0);
     let best = { x: 0, y: 0, v: Number.NEGATIVE_INFINITY };
     for (const x of xs) {
       let yMin = Number.POSITIVE_INFINITY;
-      for (const h of hulls) yMin = Math.min(yMin, interpolate(h, x).y);
+      for (let a = 0; a < G; a++) yMin = Math.min(yMin, sweepValue(hulls[a]!, x, at, a));
       const v = objective === 'accuracy' ? (P * yMin + N * (1 - x)) / n : 0.5 * yMin + 0.5 * (1 - x);
       if (v > best.v + 1e-15) best = { x, y: yMin, v };
     }
@@ -144,22 +130,25 @@ export function thresholdOptimizer(
       value: best.v,
     };
   }
+  // Objective contribution of a group at a threshold point (linear in the counts, so mixing is exact).
   const hulls = per.map((q) =>
-    upperHull(
-      q.curve.map(
-        (c): XY => ({
-          x: constraint === 'demographic_parity' ? c.selected / q.n : c.truePositives / q.pos,
-          y: contribution(c.truePositives, c.selected, q.pos, q.neg),
-          threshold: c.threshold,
-        }),
-      ),
+    hullOf(
+      q.curve,
+      (sel, tp) => (constraint === 'demographic_parity' ? sel / q.n : tp / q.pos),
+      (sel, tp) => {
+        const tn = q.neg - (sel - tp);
+        return objective === 'accuracy'
+          ? (tp + tn) / n
+          : 0.5 * (P > 0 ? tp / P : 0) + 0.5 * (N > 0 ? tn / N : 0);
+      },
     ),
   );
   const xs = candidates(hulls, gridSize);
+  const at = hulls.map(() => 0);
   let best = { x: 0, v: Number.NEGATIVE_INFINITY };
   for (const x of xs) {
     let v = 0;
-    for (const h of hulls) v += interpolate(h, x).y;
+    for (let a = 0; a < G; a++) v += sweepValue(hulls[a]!, x, at, a);
     if (v > best.v + 1e-15) best = { x, v };
   }
   for (let a = 0; a < G; a++) rules[g.names[a]!] = interpolate(hulls[a]!, best.x).rule;
@@ -170,6 +159,124 @@ export function thresholdOptimizer(
     rate: best.x,
     value: best.v,
   };
+}
+
+/** A group's threshold curve as parallel arrays: threshold (descending, +∞ first), rows selected, true positives. */
+interface CountCurve {
+  readonly threshold: Float64Array;
+  readonly selected: Float64Array;
+  readonly truePositives: Float64Array;
+}
+
+/**
+ * The threshold curve of group `a` in O(m log m) for its m rows: the positives' and the negatives'
+ * scores are sorted apart (native numeric sort, no comparator) and merged from the top, one point per
+ * distinct score with running counts.
+ */
+function countCurve(
+  s: Float64Array,
+  y: Float64Array,
+  codes: ArrayLike<number>,
+  a: number,
+  pos: number,
+  neg: number,
+): CountCurve {
+  const ps = new Float64Array(pos);
+  const ns = new Float64Array(neg);
+  let ip = 0;
+  let iN = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (codes[i] !== a) continue;
+    if (y[i] === 1) ps[ip++] = s[i]!;
+    else ns[iN++] = s[i]!;
+  }
+  ps.sort();
+  ns.sort();
+  const m = pos + neg;
+  const threshold = new Float64Array(m + 1);
+  const selected = new Float64Array(m + 1);
+  const truePositives = new Float64Array(m + 1);
+  threshold[0] = Number.POSITIVE_INFINITY;
+  let k = 1;
+  let sel = 0;
+  let tp = 0;
+  ip = pos - 1;
+  iN = neg - 1;
+  while (ip >= 0 || iN >= 0) {
+    const t = Math.max(
+      ip >= 0 ? ps[ip]! : Number.NEGATIVE_INFINITY,
+      iN >= 0 ? ns[iN]! : Number.NEGATIVE_INFINITY,
+    );
+    while (ip >= 0 && ps[ip] === t) {
+      ip--;
+      sel++;
+      tp++;
+    }
+    while (iN >= 0 && ns[iN] === t) {
+      iN--;
+      sel++;
+    }
+    threshold[k] = t;
+    selected[k] = sel;
+    truePositives[k] = tp;
+    k++;
+  }
+  return {
+    threshold: threshold.subarray(0, k),
+    selected: selected.subarray(0, k),
+    truePositives: truePositives.subarray(0, k),
+  };
+}
+
+/**
+ * Upper concave envelope of a curve's (x, y) points, taken in curve order (x non-decreasing along the
+ * curve); of points with equal x the highest y is kept (the first on a tie). Only hull vertices are
+ * allocated.
+ */
+function hullOf(
+  c: CountCurve,
+  fx: (sel: number, tp: number) => number,
+  fy: (sel: number, tp: number) => number,
+): XY[] {
+  const hull: XY[] = [];
+  const len = c.threshold.length;
+  for (let j = 0; j < len; j++) {
+    const sel = c.selected[j]!;
+    const tp = c.truePositives[j]!;
+    const px = fx(sel, tp);
+    const py = fy(sel, tp);
+    let top = hull[hull.length - 1];
+    if (top !== undefined && top.x === px) {
+      if (py <= top.y) continue;
+      hull.pop();
+    }
+    while (hull.length >= 2) {
+      const p = hull[hull.length - 2]!;
+      top = hull[hull.length - 1]!;
+      // Drop top when it lies on or below the segment p → (px, py).
+      if ((top.x - p.x) * (py - p.y) - (top.y - p.y) * (px - p.x) >= 0) hull.pop();
+      else break;
+    }
+    hull.push({ x: px, y: py, threshold: c.threshold[j]! });
+  }
+  return hull;
+}
+
+/**
+ * The hull's value at x (as `interpolate` computes it), for x visited in increasing order: `at[a]`
+ * keeps the segment reached so far, so a sweep over all candidates costs O(candidates + hull).
+ */
+function sweepValue(h: readonly XY[], x: number, at: number[], a: number): number {
+  const first = h[0]!;
+  if (x <= first.x) return first.y;
+  let j = at[a]!;
+  while (j + 1 < h.length && x > h[j + 1]!.x) j++;
+  at[a] = j;
+  if (j + 1 >= h.length) return h[h.length - 1]!.y;
+  const p = h[j]!;
+  const q = h[j + 1]!;
+  if (x === q.x) return q.y;
+  return p.y + ((x - p.x) / (q.x - p.x)) * (q.y - p.y);
 }
 
 /** Hull vertices of every group plus an even grid on [0, 1], sorted and deduplicated. */
