@@ -118,6 +118,12 @@ export const trainCommand: CommandSpec = {
       description: 'DP-SGD: expected (Poisson) batch size (default 256)',
       placeholder: 'B',
     },
+    'dp-noise': {
+      type: 'string',
+      description:
+        'DP-SGD noise: float (continuous Gaussian, default) | discrete (floating-point safe; accounting assumes the subsampled discrete Gaussian is no worse than the continuous one)',
+      placeholder: 'KIND',
+    },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
     ...LOAD_OPTIONS,
     ...LEDGER_OPTION,
@@ -213,7 +219,19 @@ function dpLearner(
     numberFlag(values['batch-size'], 'batch-size', cmd, (x) =>
       Number.isInteger(x) && x >= 1 ? null : 'must be an integer ≥ 1',
     ) ?? 256;
-  return dpSgd({ ...(params as DpSgdOptions), model: name, epsilon, delta, maxGradNorm, epochs, batchSize });
+  const noise = stringFlag(values['dp-noise']) ?? 'float';
+  if (noise !== 'discrete' && noise !== 'float')
+    throw usageError(`--dp-noise must be discrete or float, not "${noise}".`, cmd);
+  return dpSgd({
+    ...(params as DpSgdOptions),
+    model: name,
+    epsilon,
+    delta,
+    maxGradNorm,
+    epochs,
+    batchSize,
+    noise,
+  });
 }
 
 export async function runTrain(argv: readonly string[], io: CliIo): Promise<number> {
@@ -230,7 +248,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const seed =
     numberFlag(values.seed, 'seed', cmd, (x) => (Number.isInteger(x) ? null : 'must be an integer')) ?? 0;
   if (!values.dp)
-    for (const f of ['epsilon', 'delta', 'max-grad-norm', 'epochs', 'batch-size'] as const)
+    for (const f of ['epsilon', 'delta', 'max-grad-norm', 'epochs', 'batch-size', 'dp-noise'] as const)
       if (values[f] !== undefined) throw usageError(`--${f} applies to DP-SGD training: add --dp.`, cmd);
   const learner = values.dp
     ? dpLearner(learnerName, parseParams(multiFlag(values.params)), values)

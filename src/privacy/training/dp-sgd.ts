@@ -5,7 +5,10 @@
  * step Poisson-samples a batch with rate q, clips every per-example gradient to L2 norm C, adds
  * Gaussian noise N(0, σ²C²) to the sum, divides by the expected batch size q·n, and takes an SGD or
  * AdamW step. σ is chosen by the RDP accountant (Mironov, Talwar & Zhang 2019) for a target ε, and
- * the ε actually spent is recorded in the saved model's `metadata.privacy`.
+ * the ε actually spent is recorded in the saved model's `metadata.privacy`. By default the noise is
+ * the classic continuous Gaussian, whose subsampled RDP accounting is proven; `noise: 'discrete'`
+ * makes it floating-point safe (Mironov 2012): the clipped gradients are rounded to a power-of-two
+ * grid and exact discrete Gaussian noise is added in integers (see ./discrete-noise.ts).
  * Protected: the training rows, given the model's parameters. Not protected: the preprocessing
  * statistics (category levels, means and standard deviations used for standardisation) are fitted
  * on the data without noise; pass public encodings if they matter.
@@ -29,6 +32,7 @@ import {
 } from '../../models/index.js';
 import { dpSgdEpsilon, dpSgdNoise } from '../accounting/index.js';
 import { cryptoRng } from './crypto-rng.js';
+import { planDiscreteNoise, sampleDiscreteGaussianInt } from './discrete-noise.js';
 import { clippedMlpSumKernel, type MlpWorkspace, mlpWorkspace } from './mlp-clipped.js';
 
 /** Options of {@link dpSgd}. */
@@ -62,6 +66,17 @@ export interface DpSgdOptions {
    * voids the privacy guarantee. @default none (a cryptographically secure source)
    */
   readonly insecureSeed?: number;
+  /**
+   * How the Gaussian noise is made. 'discrete' (floating-point safe, Mironov 2012): each clipped
+   * gradient (logistic) or the clipped sum (MLP) is rounded to a power-of-two grid g ≤ σ·C/2^10 and
+   * exact discrete Gaussian noise (Canonne, Kamath & Steinke 2020) is added in integers; the accountant
+   * sees the rounding-inflated norm C + g√P/2 (logistic) or C + g√P (MLP). 'float': continuous
+   * Gaussian draws in floating point (its low-order bits can leak, Mironov 2012). The default is
+   * 'float' because its accounting is the proven one for the Poisson-subsampled Gaussian; 'discrete'
+   * accounts the subsampled discrete Gaussian with the same RDP bound at the inflated norm, which is the
+   * usual assumption but not proven here (Canonne et al. prove it without subsampling). @default 'float'
+   */
+  readonly noise?: 'discrete' | 'float';
   /** Start from these parameters (the model's layout) instead of zeros (logistic) or He/Glorot (MLP), e.g. a model pre-trained on public data. */
   readonly initialParameters?: Float64Array;
 }
@@ -81,6 +96,12 @@ export interface DpSgdPrivacy {
   readonly maxGradNorm: number | null;
   /** The target ε the noise was chosen for, if one was given. */
   readonly targetEpsilon: number | null;
+  /** How the noise was made (see {@link DpSgdOptions.noise}). */
+  readonly noise: 'discrete' | 'float';
+  /** The grid width g of 'discrete' noise (null for 'float' or σ = 0). */
+  readonly granularity: number | null;
+  /** The clipping norm the accountant used: C inflated by the grid rounding for 'discrete', else C (null for no clipping). */
+  readonly accountedGradNorm: number | null;
   /** 'crypto': secure random source; 'seeded': `insecureSeed` was used (no real guarantee). */
   readonly randomness: 'crypto' | 'seeded';
 }
@@ -181,6 +202,15 @@ export function dpSgd(opts: DpSgdOptions = {}): Learner<DpSgdModel> {
     if (!(Number.isInteger(h) && h >= 1))
       throw new InvalidArgumentError(fn, 'hidden', opts.hidden, 'positive integer layer sizes');
   const activation = opts.activation ?? 'relu';
+  const noiseKind = opts.noise ?? 'float';
+  if (noiseKind !== 'discrete' && noiseKind !== 'float')
+    throw new InvalidArgumentError(
+      fn,
+      'noise',
+      noiseKind,
+      '"discrete" or "float"',
+      '"discrete" is floating-point safe; "float" is the classic continuous Gaussian.',
+    );
   if (activation !== 'relu' && activation !== 'tanh')
     throw new InvalidArgumentError(fn, 'activation', activation, '"relu" or "tanh"');
 
@@ -277,6 +307,10 @@ export function dpSgd(opts: DpSgdOptions = {}): Learner<DpSgdModel> {
       let by = new Float64Array(0);
       const expected = q * n;
       const noiseSd = sigma * C;
+      const plan =
+        noiseKind === 'discrete' && sigma > 0 ? planDiscreteNoise(sigma, C, P, kind === 'logistic') : null;
+      const grid = plan === null ? 0 : plan.granularity;
+      const gridSigma2 = plan === null ? 0 : plan.gridSigma2;
       const progressEvery = Math.max(1, Math.floor(steps / 100));
       for (let t = 0; t < steps; t++) {
         if ((t & 63) === 0) fo.signal?.throwIfAborted();
@@ -284,7 +318,7 @@ export function dpSgd(opts: DpSgdOptions = {}): Learner<DpSgdModel> {
         grad.fill(0);
         if (m > 0) {
           if (kind === 'logistic') {
-            clippedLogisticSumKernel(theta, x, d, y, k, batch, m, rowNorm2, C, eta, grad);
+            clippedLogisticSumKernel(theta, x, d, y, k, batch, m, rowNorm2, C, eta, grad, grid);
           } else {
             if (bx.length < m * d) {
               bx = new Float64Array(Math.ceil(m * 1.5) * d);
@@ -299,10 +333,18 @@ export function dpSgd(opts: DpSgdOptions = {}): Learner<DpSgdModel> {
             clippedMlpSumKernel(sizes!, activation === 'relu', theta, bx, by, m, C, ws, grad);
           }
         }
-        for (let j = 0; j < P; j++) {
-          const g = noiseSd > 0 ? grad[j]! + noiseSd * normalVariate(noise) : grad[j]!;
-          grad[j] = g / expected;
-        }
+        if (plan !== null) {
+          // Integers on the grid (the logistic kernel already summed rounded per-example gradients).
+          const scale = grid / expected;
+          for (let j = 0; j < P; j++) {
+            const onGrid = kind === 'logistic' ? grad[j]! : Math.round(grad[j]! / grid);
+            grad[j] = (onGrid + sampleDiscreteGaussianInt(noise, gridSigma2)) * scale;
+          }
+        } else
+          for (let j = 0; j < P; j++) {
+            const g = noiseSd > 0 ? grad[j]! + noiseSd * normalVariate(noise) : grad[j]!;
+            grad[j] = g / expected;
+          }
         if (opt !== null) opt.updateInPlace(theta, grad);
         else
           for (let j = 0; j < P; j++)
@@ -310,17 +352,23 @@ export function dpSgd(opts: DpSgdOptions = {}): Learner<DpSgdModel> {
         if (t % progressEvery === 0 || t === steps - 1)
           fo.onProgress?.({ label: 'dp-sgd', done: t + 1, total: steps });
       }
-      const spent = sigma > 0 ? dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps, delta }) : null;
+      // Discrete noise: the multiplier relative to the rounding-inflated norm (≥ σ, so ε ≤ the target).
+      const accounted = plan === null ? sigma : plan.noiseMultiplier;
+      const spent =
+        sigma > 0 ? dpSgdEpsilon({ sampleRate: q, noiseMultiplier: accounted, steps, delta }) : null;
       const privacy: DpSgdPrivacy = {
         epsilon: spent === null ? null : spent.epsilon,
         delta,
         accountant: 'rdp',
         order: spent === null ? null : spent.order,
-        noiseMultiplier: sigma,
+        noiseMultiplier: accounted,
         sampleRate: q,
         steps,
         maxGradNorm: Number.isFinite(C) ? C : null,
         targetEpsilon: opts.epsilon ?? null,
+        noise: noiseKind,
+        granularity: plan === null ? null : plan.granularity,
+        accountedGradNorm: plan !== null ? plan.accountedGradNorm : Number.isFinite(C) ? C : null,
         randomness: seeded ? 'seeded' : 'crypto',
       };
       const inner: LogisticModel | MlpModel =
@@ -444,7 +492,9 @@ export function modelPrivacy(file: ModelFile): DpSgdPrivacy | undefined {
 /**
  * Σ over the batch of clipped per-example gradients of the logistic loss, added into `grad`.
  * Per row: r = p − onehot(y) (one block per class), gᵢ = r ⊗ [1, xᵢ], ‖gᵢ‖ = ‖r‖·√(1 + ‖xᵢ‖²)
- * (rowNorm2 holds 1 + ‖xᵢ‖²), contribution gᵢ·min(1, C/‖gᵢ‖).
+ * (rowNorm2 holds 1 + ‖xᵢ‖²), contribution gᵢ·min(1, C/‖gᵢ‖). With `grid` > 0 each contribution
+ * is rounded to the nearest multiple of `grid` and added in grid units (integers), so its norm is at
+ * most C + grid·√P/2.
  */
 export function clippedLogisticSumKernel(
   theta: Float64Array,
@@ -458,8 +508,10 @@ export function clippedLogisticSumKernel(
   C: number,
   eta: Float64Array,
   grad: Float64Array,
+  grid = 0,
 ): void {
   const q = d + 1;
+  const inv = grid > 0 ? 1 / grid : 0;
   for (let r = 0; r < m; r++) {
     const i = batch[r]!;
     const row = i * d;
@@ -470,6 +522,11 @@ export function clippedLogisticSumKernel(
       const res = p - y[i]!;
       const norm = Math.abs(res) * Math.sqrt(rowNorm2[i]!);
       const s = norm > C ? (res * C) / norm : res;
+      if (grid > 0) {
+        grad[0] = grad[0]! + Math.round(s * inv);
+        for (let j = 0; j < d; j++) grad[1 + j] = grad[1 + j]! + Math.round(s * x[row + j]! * inv);
+        continue;
+      }
       grad[0] = grad[0]! + s;
       for (let j = 0; j < d; j++) grad[1 + j] = grad[1 + j]! + s * x[row + j]!;
       continue;
@@ -494,6 +551,11 @@ export function clippedLogisticSumKernel(
     for (let b = 0; b < k; b++) {
       const s = eta[b]! * c;
       const o = b * q;
+      if (grid > 0) {
+        grad[o] = grad[o]! + Math.round(s * inv);
+        for (let j = 0; j < d; j++) grad[o + 1 + j] = grad[o + 1 + j]! + Math.round(s * x[row + j]! * inv);
+        continue;
+      }
       grad[o] = grad[o]! + s;
       for (let j = 0; j < d; j++) grad[o + 1 + j] = grad[o + 1 + j]! + s * x[row + j]!;
     }
