@@ -7,7 +7,7 @@ import { Ledger } from '../accountability/index.js';
 import { runAudit } from './commands/audit.js';
 import { runPredict } from './commands/predict.js';
 import { runTrain } from './commands/train.js';
-import type { CliIo } from './io.js';
+import { type CapturedIo, captureIo } from './test-io.fixture.js';
 
 /*
  * train → predict → audit in a project with a ledger: each run appends one RunRecord whose input and
@@ -17,18 +17,8 @@ let dir: string;
 let ledgerDir: string;
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-function io(env: Record<string, string> = {}): CliIo & { err: () => string } {
-  let e = '';
-  return {
-    stdout: () => {},
-    stderr: (t) => {
-      e += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana', ...env },
-    err: () => e,
-  };
+function io(env: Record<string, string> = {}): CapturedIo {
+  return captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana', ...env } });
 }
 
 beforeAll(async () => {

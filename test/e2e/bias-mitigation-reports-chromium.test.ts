@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDataBias } from '../../src/cli/commands/data-bias.js';
 import { runMitigate } from '../../src/cli/commands/mitigate.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../../src/cli/test-io.fixture.js';
 import { seededRng } from '../../src/core/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,13 +27,7 @@ if (!haveChromium && process.env.CI) {
   throw new Error(`${CHROMIUM} is missing on CI; run scripts/system-deps.sh before the tests.`);
 }
 
-const io = (): CliIo => ({
-  stdout: () => {},
-  stderr: () => {},
-  isTTY: false,
-  columns: 100,
-  env: {},
-});
+const io = (): CliIo => captureIo({ columns: 100 });
 
 /** 500 rows: group "a" or the hostile name, x shifted by group, y depends on x, z is a pure proxy. */
 function synth(n: number, seed: number): string {

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
+import { type CapturedRun, runCaptured } from '../../src/cli/test-io.fixture.js';
 import type { AuditResult } from '../../src/metrics/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -42,28 +42,10 @@ const DEMO = [
 /** The demo without intervals or intersections: the error cases need only get to the failure. */
 const QUICK = ['audit', COMPAS, '--score', 'decile_score', '--threshold', '5'];
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CapturedRun;
 
-async function cli(argv: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: readonly string[]): Promise<Run> {
+  return runCaptured(runCli, argv);
 }
 
 /** A stack frame line as V8 prints it. */

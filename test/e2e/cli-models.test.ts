@@ -7,24 +7,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
+import { type CapturedRun, runCaptured } from '../../src/cli/test-io.fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const GERMAN = join(ROOT, 'examples/data/german-credit.csv');
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: string[]): Promise<CapturedRun> {
+  return runCaptured(runCli, argv);
 }
 
 describe('aequa train / predict', () => {

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExplain } from '../../src/cli/commands/explain.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../../src/cli/test-io.fixture.js';
 import { seededRng } from '../../src/core/index.js';
 import { fromArrays } from '../../src/data/index.js';
 import { formatCsv } from '../../src/data/io/index.js';
@@ -69,7 +69,7 @@ describe.skipIf(!haveChromium)(`explanation report in headless Chromium (needs $
       model,
       saveModelJSON(await gradientBoosting({ nEstimators: 20, maxDepth: 3 }).fit(t, 'y', { features })),
     );
-    const io: CliIo = { stdout: () => {}, stderr: () => {}, isTTY: false, columns: 100, env: {} };
+    const io = captureIo({ columns: 100 });
     const out = join(dir, 'out');
     const code = await runExplain(
       [

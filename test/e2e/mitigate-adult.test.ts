@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import { runMitigate } from '../../src/cli/commands/mitigate.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { type CapturedIo, captureIo } from '../../src/cli/test-io.fixture.js';
 import type { Table } from '../../src/data/index.js';
 import { loadTable } from '../../src/data/io/index.js';
 import {
@@ -17,18 +17,8 @@ import { loadModelJSON, logisticRegression } from '../../src/models/index.js';
 
 const DATA = resolve(import.meta.dirname, '../../examples/data');
 
-function capture(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
+function capture(): CapturedIo {
+  return captureIo();
 }
 
 describe('aequa mitigate on Adult by sex', () => {
@@ -71,7 +61,7 @@ describe('aequa mitigate on Adult by sex', () => {
         io,
       );
       expect(code).toBe(0);
-      const r = JSON.parse(io.out.join(''));
+      const r = JSON.parse(io.out());
       const byMethod = Object.fromEntries(
         r.runs.map((x: { method: string; test: Record<string, number> }) => [x.method, x.test]),
       );

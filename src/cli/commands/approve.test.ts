@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunRecord, Ledger, type RunRecord, toHex } from '../../accountability/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 import { runApprove } from './approve.js';
 import { runLedger } from './ledger.js';
 
@@ -13,22 +13,8 @@ let dir: string;
 let ledgerDir: string;
 let key: string;
 
-function cap(): CliIo & { out: () => string; err: () => string } {
-  let o = '';
-  let e = '';
-  return {
-    stdout: (t) => {
-      o += t;
-    },
-    stderr: (t) => {
-      e += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: { AEQUA_LEDGER_DIR: ledgerDir },
-    out: () => o,
-    err: () => e,
-  };
+function cap(): CapturedIo {
+  return captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir } });
 }
 
 /** Canonical JSON for the flat ASCII statement (RFC 8785: keys sorted, no whitespace). */

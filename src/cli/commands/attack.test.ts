@@ -5,23 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalVariate, seededRng } from '../../core/index.js';
 import { loadTable } from '../../data/io/index.js';
 import { decisionTree, saveModelJSON } from '../../models/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
 let dir: string;
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTTY: false,
-    columns: 100,
-    env: {},
-  };
+function io(): CapturedIo {
+  return captureIo({ columns: 100 });
 }
 
 /** Noisy labels (y = yes iff x1 + x2 + 1.5·noise > 0): a fully grown tree memorises them. */
@@ -85,9 +75,9 @@ describe('aequa attack membership', () => {
       ],
       c,
     );
-    expect(c.err.join('')).toBe('');
+    expect(c.err()).toBe('');
     expect(code).toBe(0);
-    const out = JSON.parse(c.out.join(''));
+    const out = JSON.parse(c.out());
     expect(out.results.map((r: { attack: string }) => r.attack)).toEqual(['loss', 'confidence', 'shadow']);
     const loss = out.results[0];
     expect(loss.auc).toBeGreaterThan(0.6);
@@ -115,7 +105,7 @@ describe('aequa attack membership', () => {
       c,
     );
     expect(code).toBe(0);
-    const text = c.out.join('');
+    const text = c.out();
     expect(text).toMatch(/300 members vs 300 non-members/);
     expect(text).toMatch(/^loss\s+0\.\d{3}\s+[\d.]+%\s+[\d.]+%\s+[\d.]+%\s+0\.\d{3}$/m);
   });
@@ -143,7 +133,7 @@ describe('aequa attack membership', () => {
     ] as const) {
       const c = io();
       expect(await runCli(['attack', ...argv], c)).toBe(2);
-      expect(c.err.join('')).toMatch(msg);
+      expect(c.err()).toMatch(msg);
     }
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger, type SignedCard } from '../../accountability/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
 /*
  * train → predict → audit → card → verify in one project. The training data: 80 rows, x = i mod 10,
@@ -15,22 +15,8 @@ let dir: string;
 let ledgerDir: string;
 const p = (f: string) => join(dir, f);
 
-function cap(): CliIo & { out: () => string; err: () => string } {
-  let o = '';
-  let e = '';
-  return {
-    stdout: (t) => {
-      o += t;
-    },
-    stderr: (t) => {
-      e += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' },
-    out: () => o,
-    err: () => e,
-  };
+function cap(): CapturedIo {
+  return captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' } });
 }
 const cli = async (...argv: string[]) => {
   const c = cap();
@@ -210,6 +196,16 @@ describe('aequa check and aequa evidence', () => {
       'json',
     );
     expect(r.code).toBe(1);
+    // The check itself is recorded: the ledger's last entry holds its outcome per rule.
+    expect(r.err).toMatch(/ledger: recorded as entry \d+/);
+    const ledger = await Ledger.open(ledgerDir, { readOnly: true });
+    try {
+      const last = (await ledger.get(ledger.size - 1)).record;
+      expect(last.command).toBe('check');
+      expect(last.summary).toMatchObject({ passed: false, counts: { pass: 2, fail: 2, missing: 1 } });
+    } finally {
+      await ledger.close();
+    }
     const j = JSON.parse(r.out) as {
       rules: { id: string; status: string; cite: string | null; message: string }[];
     };

@@ -18,7 +18,7 @@ import { AequaError } from '../../core/index.js';
 import { type CommandSpec, commandHelp, parseCommandArgs, stringFlag, usageError } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
-import { projectLedgerDir } from '../ledger-hook.js';
+import { LEDGER_OPTION, projectLedgerDir, withLedger } from '../ledger-hook.js';
 import { toolVersion } from './ledger.js';
 
 export const checkCommand: CommandSpec = {
@@ -40,6 +40,7 @@ export const checkCommand: CommandSpec = {
     sarif: { type: 'string', description: 'Also write the findings as SARIF 2.1.0', placeholder: 'FILE' },
     dir: { type: 'string', description: 'Ledger folder (default .aequa/ledger)', placeholder: 'DIR' },
     format: { type: 'string', description: 'table | json', placeholder: 'FMT', default: 'table' },
+    ...LEDGER_OPTION,
     debug: { type: 'boolean', description: 'Show stack traces' },
     help: { type: 'boolean', short: 'h', description: 'Show this help' },
   },
@@ -132,5 +133,14 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       ].join('\n')}\n`,
     );
   }
+  // The check itself is a run worth keeping: what was checked, against which policy, with what outcome.
+  // Recorded in the project ledger only (not in a ledger named by --dir, which may be someone else's).
+  if (stringFlag(values.dir) === undefined)
+    await withLedger('check', argv, values, [], io, {
+      policy: policy.name ?? path,
+      passed: report.passed,
+      counts: report.counts,
+      rules: report.rules.map((r) => ({ id: r.id, status: r.status })),
+    });
   return report.passed ? 0 : 1;
 }

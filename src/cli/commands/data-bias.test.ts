@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataBiasResult } from '../../bias/index.js';
-import type { CliIo } from '../io.js';
+import { type CapturedRun, runCaptured } from '../test-io.fixture.js';
 import { runDataBias } from './data-bias.js';
 
 /*
@@ -38,22 +38,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
-  const code = await runDataBias(argv, io);
-  return { code, stdout, stderr };
+function run(argv: readonly string[]): Promise<CapturedRun> {
+  return runCaptured(runDataBias, argv);
 }
 
 describe('aequa data-bias', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Datasheet, datasheetDigest, Ledger } from '../../accountability/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
 /*
  * data.csv, 8 rows: sex 3 F + 5 M; income missing in one F row and one M row;
@@ -19,22 +19,8 @@ let dir: string;
 let ledgerDir: string;
 const p = (f: string) => join(dir, f);
 
-function cap(): CliIo & { out: () => string; err: () => string } {
-  let o = '';
-  let e = '';
-  return {
-    stdout: (t) => {
-      o += t;
-    },
-    stderr: (t) => {
-      e += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' },
-    out: () => o,
-    err: () => e,
-  };
+function cap(): CapturedIo {
+  return captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' } });
 }
 const cli = async (...argv: string[]) => {
   const c = cap();

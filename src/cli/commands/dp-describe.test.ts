@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
 // 1200 rows: age = 20 + i mod 50 (mean 44.5); sex F/M alternating; approved: F when i mod 8 = 0
 // (rate 1/4), M when i mod 4 = 1 (rate 1/2); pid = i div 3 (400 people, 3 rows each).
@@ -26,14 +26,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, columns: 100, env: {} },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo({ columns: 100 });
 }
 
 describe('aequa dp-describe', () => {
@@ -60,7 +54,7 @@ describe('aequa dp-describe', () => {
         '--format',
         'json',
       ],
-      c.io,
+      c,
     );
     expect(c.err()).toBe('');
     expect(code).toBe(0);
@@ -94,7 +88,7 @@ describe('aequa dp-describe', () => {
         '--select',
         'age,sex',
       ],
-      c.io,
+      c,
     );
     expect(code).toBe(0);
     expect(c.out()).toMatch(/at most 1 row\(s\) per person/);
@@ -112,7 +106,7 @@ describe('aequa dp-describe', () => {
     [['--delta', '1e-6'], /--epsilon is required/],
   ])('refuses %j with exit 2 and a clear message', async (args, msg) => {
     const c = capture();
-    expect(await runCli(['dp-describe', csv, ...args], c.io)).toBe(2);
+    expect(await runCli(['dp-describe', csv, ...args], c)).toBe(2);
     expect(c.err()).toMatch(msg);
   });
 });
@@ -143,7 +137,7 @@ describe('aequa dp-describe with the aggregation pushed into a database', () => 
 
   it('--engine duckdb aggregates the file inside DuckDB and releases the same statistics', async () => {
     const c = capture();
-    const code = await runCli(['dp-describe', csv, '--engine', 'duckdb', ...common, ...fair], c.io);
+    const code = await runCli(['dp-describe', csv, '--engine', 'duckdb', ...common, ...fair], c);
     expect(code, c.err()).toBe(0);
     const j = JSON.parse(c.out());
     checkRelease(j);
@@ -166,7 +160,7 @@ describe('aequa dp-describe with the aggregation pushed into a database', () => 
         '--max-rows-per-person',
         '1',
       ],
-      c.io,
+      c,
     );
     expect(code, c.err()).toBe(0);
     const j = JSON.parse(c.out());
@@ -191,7 +185,7 @@ describe('aequa dp-describe with the aggregation pushed into a database', () => 
       ],
     ] as const) {
       const c = capture();
-      expect(await runCli(['dp-describe', ...args], c.io)).toBe(2);
+      expect(await runCli(['dp-describe', ...args], c)).toBe(2);
       expect(c.err()).toMatch(msg);
     }
   });
@@ -209,7 +203,7 @@ describe('aequa dp-describe with the aggregation pushed into a database', () => 
           'FROM generate_series(0, 1199) AS i',
       );
       const c = capture();
-      const code = await runCli(['dp-describe', '--sql', PG_URL!, '--table', name, ...common, ...fair], c.io);
+      const code = await runCli(['dp-describe', '--sql', PG_URL!, '--table', name, ...common, ...fair], c);
       expect(code, c.err()).toBe(0);
       checkRelease(JSON.parse(c.out()));
     } finally {

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedRun, runCaptured } from '../test-io.fixture.js';
 
 let dir: string;
 const CSV = 'id,age,diagnosis\n1,34,flu\n2,51,asthma\n';
@@ -19,22 +19,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    columns: 100,
-    env: {},
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function run(argv: readonly string[]): Promise<CapturedRun> {
+  return runCaptured(runCli, argv, { columns: 100 });
 }
 
 describe('aequa encrypt / decrypt / keys', () => {

@@ -9,8 +9,8 @@ import { fromArrays } from '../../data/index.js';
 import { formatCsv } from '../../data/io/index.js';
 import { type ExplanationJSON, parseAttribution } from '../../explain/index.js';
 import { gradientBoosting, logisticRegression, saveModelJSON } from '../../models/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedRun, captureIo, runCaptured } from '../test-io.fixture.js';
 import { runExplain } from './explain.js';
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
@@ -60,22 +60,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
-  const code = await runExplain([...argv, '--no-ledger'], io);
-  return { code, stdout, stderr };
+function run(argv: readonly string[]): Promise<CapturedRun> {
+  return runCaptured(runExplain, [...argv, '--no-ledger']);
 }
 
 describe('aequa explain', () => {
@@ -354,21 +340,9 @@ describe('aequa explain', () => {
   it('records the run in the ledger with an explanation summary that a model card picks up', async () => {
     const ledgerDir = join(dir, 'ledger');
     await (await Ledger.init(ledgerDir, { origin: 'test/explain' })).close();
-    let stderr = '';
-    let stdout = '';
-    const io: CliIo = {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTTY: false,
-      columns: 120,
-      env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' },
-    };
+    const io = captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' } });
     expect(await runCli(['explain', gbdtPath, csv, '--rows', '0,1,2,3'], io)).toBe(0);
-    expect(stderr).toContain('ledger: recorded as entry 0');
+    expect(io.err()).toContain('ledger: recorded as entry 0');
     const ledger = await Ledger.open(ledgerDir);
     const rec = (await ledger.get(0)).record;
     await ledger.close();
@@ -392,9 +366,9 @@ describe('aequa explain', () => {
       j.explanations.reduce((a, e) => a + Math.abs(e.attributions[f]!), 0) / 4;
     for (const t of ex.topFeatures as { feature: string; meanAbs: number }[])
       expect(Math.abs(t.meanAbs - byHand(t.feature))).toBeLessThan(1e-9);
-    stdout = '';
-    expect(await runCli(['card', '--model', gbdtPath, '--format', 'json'], io)).toBe(0);
-    const { card } = JSON.parse(stdout) as {
+    const cardIo = captureIo({ env: io.env });
+    expect(await runCli(['card', '--model', gbdtPath, '--format', 'json'], cardIo)).toBe(0);
+    const { card } = JSON.parse(cardIo.out()) as {
       card: { aequa: { explanation?: { method: string; topFeatures: unknown[] } } };
     };
     expect(card.aequa.explanation?.method).toBe('tree');

@@ -225,7 +225,7 @@ function counterfactualLines(x: ExplainRowExtras | undefined, pad: string): stri
   if (!cf) return [];
   const m = cf.metrics;
   const out = [
-    `${pad}counterfactuals (${cf.originalOutcome} → ${cf.desiredOutcome}): validity ${fmt(m.validity)} · mean proximity ${fmt(m.meanProximity)} · mean sparsity ${fmt(m.meanSparsity)} · diversity ${fmt(m.diversity)}`,
+    `${pad}counterfactuals (${cf.originalOutcome} → ${cf.desiredOutcome}): validity ${fmt(m.validity)} · mean proximity ${fmt(m.meanProximity)} · mean sparsity ${fmt(m.meanSparsity)} · diversity ${fmt(m.diversity)} · ${m.featureSets} distinct feature set${m.featureSets === 1 ? '' : 's'}`,
   ];
   cf.counterfactuals.forEach((c, k) => {
     const changes = c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; ');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 import { appendRunRecord, runLedger } from './ledger.js';
 
 /*
@@ -87,29 +87,13 @@ let project: string;
 let dir: string;
 const N = 7;
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let o = '';
-  let e = '';
-  return {
-    io: {
-      stdout: (t) => {
-        o += t;
-      },
-      stderr: (t) => {
-        e += t;
-      },
-      isTTY: false,
-      columns: 120,
-      env: {},
-    },
-    out: () => o,
-    err: () => e,
-  };
+function capture(): CapturedIo {
+  return captureIo();
 }
 
 async function ledger(...argv: string[]): Promise<{ code: number; stdout: string }> {
   const c = capture();
-  const code = await runLedger([...argv, '--dir', dir], c.io);
+  const code = await runLedger([...argv, '--dir', dir], c);
   return { code, stdout: c.out() };
 }
 
@@ -249,7 +233,7 @@ describe('aequa ledger retention and checkpoints', () => {
   let rdir: string;
   const run = async (...argv: string[]) => {
     const c = capture();
-    const code = await runLedger([...argv, '--dir', rdir], c.io);
+    const code = await runLedger([...argv, '--dir', rdir], c);
     return { code, stdout: c.out() };
   };
   beforeAll(async () => {

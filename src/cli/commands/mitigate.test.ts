@@ -16,7 +16,7 @@ import {
   saveModelJSON,
 } from '../../models/index.js';
 import type { MitigationReport } from '../../report/index.js';
-import type { CliIo } from '../io.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 import { chooseRun, compareMitigations, parseGroupRule, runMitigate } from './mitigate.js';
 
 /*
@@ -45,18 +45,8 @@ function synth(n: number, seed: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function capture(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTTY: false,
-    columns: 120,
-    env: {},
-  };
+function capture(): CapturedIo {
+  return captureIo();
 }
 
 const base = () => [trainCsv, '--test', testCsv, '--label', 'y', '--sensitive', 'g', '--no-ledger'];
@@ -120,7 +110,7 @@ describe('aequa mitigate on synthetic data', () => {
       io,
     );
     expect(code).toBe(0);
-    report = JSON.parse(io.out.join('')) as MitigationReport;
+    report = JSON.parse(io.out()) as MitigationReport;
   }, 60_000);
 
   it('prints the JSON contract: before and after with accuracy, balanced accuracy and the audit disparity name', () => {
@@ -251,7 +241,7 @@ describe('aequa mitigate on synthetic data', () => {
       t,
     );
     expect(code).toBe(0);
-    const text = t.out.join('');
+    const text = t.out();
     expect(text).toContain('before (baseline)');
     expect(text).toMatch(/1\*\s+threshold-optimizer/);
   }, 30_000);
@@ -275,7 +265,7 @@ describe('aequa mitigate with the in-processing methods and calibrated equalized
       io,
     );
     expect(code).toBe(0);
-    const r = JSON.parse(io.out.join('')) as MitigationReport;
+    const r = JSON.parse(io.out()) as MitigationReport;
     expect(r.runs.map((x) => [x.method, x.lambda])).toEqual([
       ['baseline', null],
       ['fair-logistic', 0],
@@ -293,7 +283,7 @@ describe('aequa mitigate with the in-processing methods and calibrated equalized
     const io = capture();
     const code = await runMitigate([...base(), '--method', 'lfr', '--ci', '0', '--format', 'json'], io);
     expect(code).toBe(0);
-    const r = JSON.parse(io.out.join('')) as MitigationReport;
+    const r = JSON.parse(io.out()) as MitigationReport;
     expect(r.runs.map((x) => x.method)).toEqual(['baseline', 'lfr']);
     const dp = (i: number) => Math.abs(r.runs[i]!.test.demographicParityDifference as number);
     expect(dp(1)).toBeLessThan(dp(0));
@@ -351,7 +341,7 @@ describe('aequa mitigate: bad input exits 2 with a clear message', () => {
       code: 'AEQ_MITIGATION_INFEASIBLE',
       message: expect.stringContaining('best reachable disparity'),
     });
-    const r = JSON.parse(io.out.join('')) as MitigationReport;
+    const r = JSON.parse(io.out()) as MitigationReport;
     expect(r.runs[1]!.satisfied).toBe(false);
     expect(r.runs[1]!.trainDisparity).toBeGreaterThan(0.000001);
   }, 30_000);
@@ -437,7 +427,7 @@ describe('aequa mitigate --model: post-processing any model', () => {
     const io = capture();
     const code = await runMitigate([...(await baseArgs()), ...args, '--format', 'json', '--ci', '0'], io);
     expect(code).toBe(0);
-    return { report: JSON.parse(io.out.join('')) as MitigationReport, io };
+    return { report: JSON.parse(io.out()) as MitigationReport, io };
   };
   const baseArgs = async () => [
     trainCsv,
@@ -508,7 +498,7 @@ describe('aequa mitigate --model: post-processing any model', () => {
     const rule = JSON.parse(await readFile(join(out, 'rule.json'), 'utf8'));
     expect(rule.model).toBe(onnx);
     expect(rule.rule.method).toBe('per-group-topK');
-    expect(io.err.join('')).toContain('rule.json');
+    expect(io.err()).toContain('rule.json');
   });
 
   it('post-processes a JS module model, whose baseline matches its formula', async () => {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedRun, runCaptured } from '../test-io.fixture.js';
 
 let dir: string;
 
@@ -20,21 +20,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    columns: 100,
-    env: {},
-  };
-  return { code: await runCli(argv, io), stdout, stderr };
+function run(argv: readonly string[]): Promise<CapturedRun> {
+  return runCaptured(runCli, argv, { columns: 100 });
 }
 
 describe('aequa pii', () => {

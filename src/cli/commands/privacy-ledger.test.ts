@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger, type RunRecord, type SignedCard } from '../../accountability/index.js';
 import { normalVariate, seededRng } from '../../core/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { captureIo } from '../test-io.fixture.js';
 import { redactArgv } from './privacy-ledger.js';
 
 /* Every privacy command leaves a ledger record; none of them records a secret or the personal data it handles. */
@@ -16,21 +16,9 @@ const p = (f: string) => join(dir, f);
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    isTTY: false,
-    columns: 120,
-    env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' },
-  };
+  const io = captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir, AEQUA_ACTOR: 'ana' } });
   const code = await runCli(argv, io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 async function lastRecord(): Promise<RunRecord> {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false, columns: 100, env: {} },
-    out: () => out,
-    err: () => err,
-  };
+function capture(): CapturedIo {
+  return captureIo({ columns: 100 });
 }
 
 const MNIST = [
@@ -26,7 +20,7 @@ const MNIST = [
 describe('aequa privacy', () => {
   it('epsilon --format json prints { epsilon, accountant, order } for the classic MNIST setting', async () => {
     const c = capture();
-    expect(await runCli(['privacy', 'epsilon', ...MNIST, '--format', 'json'], c.io)).toBe(0);
+    expect(await runCli(['privacy', 'epsilon', ...MNIST, '--format', 'json'], c)).toBe(0);
     const j = JSON.parse(c.out());
     expect(j.accountant).toBe('rdp');
     expect(j.order).toBe(8.1);
@@ -49,7 +43,7 @@ describe('aequa privacy', () => {
       '--format',
       'json',
     ];
-    expect(await runCli(args, c.io)).toBe(0);
+    expect(await runCli(args, c)).toBe(0);
     const j = JSON.parse(c.out());
     expect(j.accountant).toBe('prv');
     expect(j.gridStep).toBe(1e-4);
@@ -72,7 +66,7 @@ describe('aequa privacy', () => {
       '--delta',
       '1e-5',
     ];
-    expect(await runCli(argv, c.io)).toBe(0);
+    expect(await runCli(argv, c)).toBe(0);
     expect(c.out()).toMatch(/^ε = 2\.10137 at δ = 0\.00001 .*\n {2}1000 steps/);
   });
 
@@ -92,7 +86,7 @@ describe('aequa privacy', () => {
       '--format',
       'json',
     ];
-    expect(await runCli(argv, c.io)).toBe(0);
+    expect(await runCli(argv, c)).toBe(0);
     const j = JSON.parse(c.out());
     expect(j.epsilon).toBeLessThanOrEqual(2.6);
     expect(Math.abs(j.noiseMultiplier - 1.1)).toBeLessThan(0.01); // ε(1.1) = 2.5966 ≈ 2.6
@@ -134,7 +128,7 @@ describe('aequa privacy', () => {
     [['frobnicate'], /Unknown subcommand "frobnicate"/],
   ])('refuses bad input %j with exit 2 and a clear message', async (args, msg) => {
     const c = capture();
-    expect(await runCli(['privacy', ...args], c.io)).toBe(2);
+    expect(await runCli(['privacy', ...args], c)).toBe(2);
     expect(c.err()).toMatch(msg);
   });
 });

@@ -5,19 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../accountability/index.js';
 import { loadTable } from '../../data/io/index.js';
 import { logisticRegression } from '../../models/index.js';
-import type { CliIo } from '../io.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 import { type ResponsibilityResult, runResponsibility } from './responsibility.js';
 
 let dir: string;
 let csv: string;
 let modelPath: string;
 
-function capture(): { io: CliIo; out: () => string } {
-  let out = '';
-  return {
-    io: { stdout: (s: string) => void (out += s), stderr: () => {}, isTTY: false, columns: 120, env: {} },
-    out: () => out,
-  };
+function capture(): { io: CapturedIo; out: () => string } {
+  const io = captureIo();
+  return { io, out: io.out };
 }
 
 beforeAll(async () => {
@@ -137,18 +134,9 @@ describe('aequa responsibility', () => {
   it('records the run in the project ledger, with the model as input and the gap split as summary', async () => {
     const ledgerDir = join(dir, '.aequa', 'ledger');
     await (await Ledger.init(ledgerDir, { origin: 'test/responsibility' })).close();
-    let err = '';
-    const io: CliIo = {
-      stdout: () => {},
-      stderr: (t) => {
-        err += t;
-      },
-      isTTY: false,
-      columns: 120,
-      env: { AEQUA_LEDGER_DIR: ledgerDir },
-    };
+    const io = captureIo({ env: { AEQUA_LEDGER_DIR: ledgerDir } });
     await runResponsibility([modelPath, csv, '--label', 'y', '--positive', '1', '--sensitive', 'sex'], io);
-    expect(err).toContain('ledger: recorded as entry 0');
+    expect(io.err()).toContain('ledger: recorded as entry 0');
     const ledger = await Ledger.open(ledgerDir);
     try {
       const e = await ledger.get(0);

@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSecAgg } from '../../privacy/node.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { captureIo } from '../test-io.fixture.js';
 
 const SRC = resolve(import.meta.dirname, '../..');
 const ROOT = resolve(SRC, '..');
@@ -157,22 +157,13 @@ describe('aequa secagg', () => {
     const server = await serveSecAgg({ parties: 2, threshold: 2, length: 4, roundTimeoutMs: 2000 });
     try {
       writeFileSync(join(work, 'short.json'), '[1, 2, 3]');
-      let err = '';
-      const io: CliIo = {
-        stdout: () => {},
-        stderr: (t) => {
-          err += t;
-        },
-        isTTY: false,
-        columns: 100,
-        env: {},
-      };
+      const io = captureIo({ columns: 100 });
       const code = await runCli(
         ['secagg', 'join', server.url, '--id', '1', '--input', join(work, 'short.json')],
         io,
       );
       expect(code).toBe(2);
-      expect(err).toContain('Party 1 has a vector of length 3; the aggregation expects 4.');
+      expect(io.err()).toContain('Party 1 has a vector of length 3; the aggregation expects 4.');
     } finally {
       await server.close();
     }
@@ -187,17 +178,8 @@ describe('aequa secagg', () => {
     [['join', 'http://127.0.0.1:1', '--id', '1'], /one of --input FILE.json or --confusion/],
     [['join', 'localhost:1', '--id', '1', '--input', 'x.json'], /must start with http/],
   ])('refuses %j with exit 2', async (args, msg) => {
-    let err = '';
-    const io: CliIo = {
-      stdout: () => {},
-      stderr: (t) => {
-        err += t;
-      },
-      isTTY: false,
-      columns: 100,
-      env: {},
-    };
+    const io = captureIo({ columns: 100 });
     expect(await runCli(['secagg', ...args], io)).toBe(2);
-    expect(err).toMatch(msg);
+    expect(io.err()).toMatch(msg);
   });
 });

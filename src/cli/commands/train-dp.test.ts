@@ -4,24 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalVariate, seededRng } from '../../core/index.js';
 import { dpSgdEpsilon, modelPrivacy } from '../../privacy/index.js';
-import type { CliIo } from '../io.js';
 import { runCli } from '../run.js';
+import { type CapturedIo, captureIo } from '../test-io.fixture.js';
 
 let dir: string;
 let csv: string;
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTTY: false,
-    columns: 100,
-    env: {},
-  };
+function io(): CapturedIo {
+  return captureIo({ columns: 100 });
 }
 
 beforeAll(async () => {
@@ -71,9 +61,9 @@ describe('aequa train --dp', () => {
       ],
       c,
     );
-    expect(c.err.join('')).toBe('');
+    expect(c.err()).toBe('');
     expect(code).toBe(0);
-    const summary = JSON.parse(c.out.join(''));
+    const summary = JSON.parse(c.out());
     expect(summary.learner).toBe('dp-sgd logistic');
     // 480 training rows (20% validation): q = 48/480 = 0.1, T = 4/0.1 = 40 steps.
     expect(summary.privacy.sampleRate).toBe(0.1);
@@ -118,7 +108,7 @@ describe('aequa train --dp', () => {
       c,
     );
     expect(code).toBe(0);
-    expect(c.out.join('')).toMatch(
+    expect(c.out()).toMatch(
       /privacy: ε = \d\.\d{3} spent at δ = 0\.00001 \(RDP accountant; σ = [\d.]+, q = 0\.1333, 15 steps, C = 1\)/,
     );
   });
@@ -133,7 +123,7 @@ describe('aequa train --dp', () => {
       const c = io();
       const code = await runCli(['train', csv, '--label', 'y', '--out', join(dir, 'x.json'), ...argv], c);
       expect(code).toBe(2);
-      expect(c.err.join('')).toMatch(msg);
+      expect(c.err()).toMatch(msg);
     }
   });
 });

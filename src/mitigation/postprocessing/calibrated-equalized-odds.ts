@@ -8,20 +8,10 @@
  * scores of any binary Model; the wrapped model saves as kind 'calibrated-eq-odds'.
  */
 import { Adder, AequaError, InvalidArgumentError, listSome, seededRng, warn } from '../../core/index.js';
-import { cellString, createTable, type Table } from '../../data/index.js';
-import {
-  fitPreprocessor,
-  loadModel,
-  MODEL_FORMAT_VERSION,
-  type Model,
-  type ModelFile,
-  type ModelTask,
-  type Preprocessor,
-  registerModelKind,
-  type SavableModel,
-} from '../../models/index.js';
+import { loadModel, type Model, type ModelFile, registerModelKind } from '../../models/index.js';
 import { checkLength, codesFromValues } from '../groups.js';
 import { emptyCellError } from '../messages.js';
+import { GroupRuleModel } from './group-rule-model.js';
 import { checkLabels, checkScores } from './threshold-optimizer.js';
 
 /** The cost made equal across groups. */
@@ -254,26 +244,16 @@ export interface CalibratedEqOddsParameters {
  * from the sensitive column and returns the randomized score (a fresh generator from `seed` on
  * every call, so the same table gives the same output), or the expected score when `seed` is null.
  */
-export class CalibratedEqOddsModel implements SavableModel {
+export class CalibratedEqOddsModel extends GroupRuleModel {
   readonly kind = 'calibrated-eq-odds';
-  readonly task: ModelTask = 'binary';
-  readonly features: readonly string[];
-  readonly classes: readonly string[];
-  readonly target: string;
 
   constructor(
-    readonly base: Model,
+    base: Model,
     readonly rule: CalibratedEqOddsRule,
-    readonly sensitive: string,
+    sensitive: string,
     readonly seed: number | null,
   ) {
-    if (base.task !== 'binary')
-      throw new InvalidArgumentError(
-        'calibratedEqOddsModel',
-        'base',
-        `a ${base.task} model`,
-        'a binary classifier',
-      );
+    super(base, sensitive, 'calibratedEqOddsModel');
     if (seed !== null && !Number.isInteger(seed))
       throw new InvalidArgumentError(
         'calibratedEqOddsModel',
@@ -281,22 +261,9 @@ export class CalibratedEqOddsModel implements SavableModel {
         seed,
         'an integer, or null for expected scores',
       );
-    this.features = base.features.includes(sensitive) ? base.features : [...base.features, sensitive];
-    this.classes = base.classes;
-    this.target = (base as { target?: string }).target ?? '';
   }
 
-  get preprocessor(): Preprocessor {
-    return (this.base as Partial<SavableModel>).preprocessor ?? fitPreprocessor(createTable({}), []);
-  }
-
-  async predictProba(
-    rows: Table,
-    opts: { readonly signal?: AbortSignal; readonly batchSize?: number } = {},
-  ): Promise<Float64Array> {
-    const scores = await this.base.predictProba(rows, opts);
-    const col = rows.column(this.sensitive, 'sensitive');
-    const groups = Array.from({ length: rows.nrows }, (_, i) => cellString(col, i));
+  protected applyGroupRule(scores: Float64Array, groups: readonly (string | null)[]): Float64Array {
     return applyCalibratedEqOdds(this.rule, scores, groups, this.seed === null ? {} : { seed: this.seed });
   }
 
@@ -305,33 +272,16 @@ export class CalibratedEqOddsModel implements SavableModel {
    * @throws {AEQ_INVALID_ARGUMENT} when the base model cannot be saved (a foreign ONNX or HTTP model).
    */
   toJSON(): ModelFile {
-    const b = this.base as Partial<SavableModel>;
-    if (typeof b.toJSON !== 'function')
-      throw new InvalidArgumentError(
-        'CalibratedEqOddsModel.toJSON',
-        'base',
-        'a model without toJSON',
-        'a built-in (savable) base model',
-        'Save the rule alone (result.rule is plain JSON) and re-apply it with applyCalibratedEqOdds.',
-      );
-    const base = b.toJSON();
-    const parameters: CalibratedEqOddsParameters = {
-      sensitive: this.sensitive,
-      rule: this.rule,
-      seed: this.seed,
-      base,
-    };
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'calibrated-eq-odds',
-      task: 'binary',
-      features: [...this.features],
-      classes: [...this.classes],
-      target: base.target,
-      preprocessing: null,
-      parameters,
-    };
+    return this.nestedFile(
+      'CalibratedEqOddsModel.toJSON',
+      'applyCalibratedEqOdds',
+      (base): CalibratedEqOddsParameters => ({
+        sensitive: this.sensitive,
+        rule: this.rule,
+        seed: this.seed,
+        base,
+      }),
+    );
   }
 }
 

@@ -5,19 +5,9 @@
  * from the sensitive column, and returns P(ŷ = 1) under the rule. Saves as kind 'postprocessed',
  * nesting the base model's file, when the base model can be saved.
  */
-import { AequaError, InvalidArgumentError } from '../../core/index.js';
-import { cellString, createTable, type Table } from '../../data/index.js';
-import {
-  fitPreprocessor,
-  loadModel,
-  MODEL_FORMAT_VERSION,
-  type Model,
-  type ModelFile,
-  type ModelTask,
-  type Preprocessor,
-  registerModelKind,
-  type SavableModel,
-} from '../../models/index.js';
+import { AequaError } from '../../core/index.js';
+import { loadModel, type Model, type ModelFile, registerModelKind } from '../../models/index.js';
+import { GroupRuleModel } from './group-rule-model.js';
 import { applyRule, type GroupRule, type ThresholdRule } from './rule.js';
 
 /** `parameters` of a saved post-processed model. */
@@ -31,41 +21,18 @@ export interface PostProcessedParameters {
  * A model whose decisions are a group rule on a base model's scores. `predictProba` returns the
  * probability of a positive decision (randomized rules give values strictly between 0 and 1).
  */
-export class PostProcessedModel implements SavableModel {
+export class PostProcessedModel extends GroupRuleModel {
   readonly kind = 'postprocessed';
-  readonly task: ModelTask = 'binary';
-  readonly features: readonly string[];
-  readonly classes: readonly string[];
-  readonly target: string;
 
   constructor(
-    readonly base: Model,
+    base: Model,
     readonly rule: ThresholdRule,
-    readonly sensitive: string,
+    sensitive: string,
   ) {
-    if (base.task !== 'binary')
-      throw new InvalidArgumentError(
-        'postProcessedModel',
-        'base',
-        `a ${base.task} model`,
-        'a binary classifier',
-      );
-    this.features = base.features.includes(sensitive) ? base.features : [...base.features, sensitive];
-    this.classes = base.classes;
-    this.target = (base as { target?: string }).target ?? '';
+    super(base, sensitive, 'postProcessedModel');
   }
 
-  get preprocessor(): Preprocessor {
-    return (this.base as Partial<SavableModel>).preprocessor ?? fitPreprocessor(createTable({}), []);
-  }
-
-  async predictProba(
-    rows: Table,
-    opts: { readonly signal?: AbortSignal; readonly batchSize?: number } = {},
-  ): Promise<Float64Array> {
-    const scores = await this.base.predictProba(rows, opts);
-    const col = rows.column(this.sensitive, 'sensitive');
-    const groups = Array.from({ length: rows.nrows }, (_, i) => cellString(col, i));
+  protected applyGroupRule(scores: Float64Array, groups: readonly (string | null)[]): Float64Array {
     return applyRule(this.rule, scores, groups);
   }
 
@@ -74,28 +41,11 @@ export class PostProcessedModel implements SavableModel {
    * @throws {AEQ_INVALID_ARGUMENT} when the base model cannot be saved (a foreign ONNX or HTTP model).
    */
   toJSON(): ModelFile {
-    const b = this.base as Partial<SavableModel>;
-    if (typeof b.toJSON !== 'function')
-      throw new InvalidArgumentError(
-        'PostProcessedModel.toJSON',
-        'base',
-        'a model without toJSON',
-        'a built-in (savable) base model',
-        'Save the rule alone (result.rule is plain JSON) and re-apply it with applyRule.',
-      );
-    const base = b.toJSON();
-    const parameters: PostProcessedParameters = { sensitive: this.sensitive, rule: this.rule, base };
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'postprocessed',
-      task: 'binary',
-      features: [...this.features],
-      classes: [...this.classes],
-      target: base.target,
-      preprocessing: null,
-      parameters,
-    };
+    return this.nestedFile(
+      'PostProcessedModel.toJSON',
+      'applyRule',
+      (base): PostProcessedParameters => ({ sensitive: this.sensitive, rule: this.rule, base }),
+    );
   }
 }
 

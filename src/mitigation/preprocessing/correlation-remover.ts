@@ -8,10 +8,11 @@
  */
 
 import { groupCodes } from '../../bias/index.js';
-import { AequaError, InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { Column, NumberColumn, Table } from '../../data/index.js';
 import { choleskySolve } from '../../models/index.js';
 import { type PreprocessingChanges, sensitiveGroups } from './changes.js';
+import { numberFeature, repairChanges } from './feature-repair.js';
 
 /** Options of {@link correlationRemover}. */
 export interface CorrelationRemoverOptions {
@@ -71,16 +72,7 @@ export function correlationRemover(table: Table, opts: CorrelationRemoverOptions
   const changedRow = new Uint8Array(n);
   const shifts: Record<string, number> = {};
   for (const name of opts.features) {
-    const col = table.column(name, 'feature');
-    if (col.kind !== 'number')
-      throw new AequaError(
-        'AEQ_DATA_TYPE',
-        `${fn}: the feature "${name}" is a ${col.kind} column; the correlation remover works on number columns only.`,
-        {
-          hint: 'Leave category and boolean columns out of `features`.',
-          details: { column: name, kind: col.kind },
-        },
-      );
+    const col = numberFeature(fn, table, name, 'the correlation remover works on');
     const values = decorrelate(col, active, m, p, alpha);
     let maxShift = 0;
     for (let i = 0; i < n; i++) {
@@ -91,24 +83,9 @@ export function correlationRemover(table: Table, opts: CorrelationRemoverOptions
     const newCol: Column = { kind: 'number', values, valid: col.valid };
     out = out.withColumn(name, newCol);
   }
-  let changed = 0;
-  for (let i = 0; i < n; i++) changed += changedRow[i]!;
   return {
     table: out,
-    changes: {
-      method: 'correlationRemover',
-      rowsBefore: n,
-      rowsAfter: n,
-      rowsChanged: changed,
-      groups: all.labels.map((group, g) => ({
-        group,
-        rowsBefore: all.counts[g]!,
-        rowsAfter: all.counts[g]!,
-        baseRateBefore: null,
-        baseRateAfter: null,
-      })),
-      details: { alpha, maxAbsoluteShift: shifts },
-    },
+    changes: repairChanges(fn, all, changedRow, { alpha, maxAbsoluteShift: shifts }),
   };
 }
 

@@ -6,9 +6,10 @@
  * the median over groups of the groups' u-quantiles — so that the feature no longer tells the groups
  * apart while each group's ranking of its own rows is kept. `repairLevel` λ blends: x' = (1 − λ)x + λ·M(u).
  */
-import { AequaError, InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { Column, NumberColumn, Table } from '../../data/index.js';
 import { type PreprocessingChanges, sensitiveGroups } from './changes.js';
+import { numberFeature, repairChanges } from './feature-repair.js';
 
 /** Options of {@link disparateImpactRemover}. */
 export interface DisparateImpactRemoverOptions {
@@ -53,19 +54,9 @@ export function disparateImpactRemover(
   if (opts.features.length === 0)
     throw new InvalidArgumentError(fn, 'features', [], 'at least one number column to repair');
   const groups = sensitiveGroups(fn, table, opts.sensitive);
-  const cols: NumberColumn[] = opts.features.map((f) => {
-    const c = table.column(f, 'feature');
-    if (c.kind !== 'number')
-      throw new AequaError(
-        'AEQ_DATA_TYPE',
-        `${fn}: the feature "${f}" is a ${c.kind} column; the disparate impact remover repairs number columns only.`,
-        {
-          hint: 'Leave category and boolean columns out of `features`.',
-          details: { column: f, kind: c.kind },
-        },
-      );
-    return c;
-  });
+  const cols: NumberColumn[] = opts.features.map((f) =>
+    numberFeature(fn, table, f, 'the disparate impact remover repairs'),
+  );
   const k = groups.labels.length;
   const n = table.nrows;
   const changedRow = new Uint8Array(n);
@@ -99,24 +90,9 @@ export function disparateImpactRemover(
     const newCol: Column = { kind: 'number', values: repaired, valid: col.valid };
     out = out.withColumn(name, newCol);
   });
-  let changed = 0;
-  for (let i = 0; i < n; i++) changed += changedRow[i]!;
   return {
     table: out,
-    changes: {
-      method: 'disparateImpactRemover',
-      rowsBefore: n,
-      rowsAfter: n,
-      rowsChanged: changed,
-      groups: groups.labels.map((group, g) => ({
-        group,
-        rowsBefore: groups.counts[g]!,
-        rowsAfter: groups.counts[g]!,
-        baseRateBefore: null,
-        baseRateAfter: null,
-      })),
-      details: { repairLevel: lambda, features: perFeature },
-    },
+    changes: repairChanges(fn, groups, changedRow, { repairLevel: lambda, features: perFeature }),
   };
 }
 
