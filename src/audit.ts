@@ -7,8 +7,8 @@
  * loads neither.
  */
 import { evaluatePolicy, type Policy } from './accountability/index.js';
-import { AequaError, closest, InvalidArgumentError, withWarnings } from './core/index.js';
-import { type Column, categoryColumn, resolvePositive, type Table } from './data/index.js';
+import { AequaError, closest, InvalidArgumentError, MissingColumnError, withWarnings } from './core/index.js';
+import { type Column, categoryColumn, distinctValues, resolvePositive, type Table } from './data/index.js';
 import type { LoadOptions } from './data/io/index.js';
 import {
   type AuditResult,
@@ -221,23 +221,18 @@ async function auditInner(opts: AuditOptions): Promise<AuditResult> {
     if ((opts.engine ?? 'memory') === 'duckdb') {
       const src = await io.openSource(opts.data, opts.load);
       try {
-        positive = task === 'binary' ? await positiveForSql(src, opts) : null;
-        cube = await sqlCube(src, { ...baseSpec, ...(positive ? { positive } : {}) });
+        ({ cube, positive } = await sqlCubeOf(src, task, baseSpec, opts));
       } finally {
         await src.close();
       }
       engine = 'duckdb';
     } else {
-      const needed = [...new Set(columnRoles(opts).map(([c]) => c))];
+      const roles = columnRoles(opts);
       const src = await io.openSource(opts.data, opts.load);
       let table: Table;
       try {
-        const available = await src.columns();
-        const { MissingColumnError } = await import('./core/index.js');
-        for (const [name, role] of columnRoles(opts)) {
-          if (!available.includes(name)) throw new MissingColumnError(name, available, opts.data, role);
-        }
-        table = await src.toTable(needed);
+        requireColumns(roles, await src.columns(), opts.data);
+        table = await src.toTable([...new Set(roles.map(([c]) => c))]);
       } finally {
         await src.close();
       }
@@ -265,8 +260,7 @@ async function auditInner(opts: AuditOptions): Promise<AuditResult> {
         .join('.')}`;
     const src = await io.openDuckDbQuery(query, database ? { database } : {});
     try {
-      positive = task === 'binary' ? await positiveForSql(src, opts) : null;
-      cube = await sqlCube(src, { ...baseSpec, ...(positive ? { positive } : {}) });
+      ({ cube, positive } = await sqlCubeOf(src, task, baseSpec, opts));
       source = src.description;
     } finally {
       await src.close();
@@ -280,8 +274,7 @@ async function auditInner(opts: AuditOptions): Promise<AuditResult> {
       ...(sql.query !== undefined ? { query: sql.query } : {}),
     });
     try {
-      positive = task === 'binary' ? await positiveForSql(exec, opts) : null;
-      cube = await sqlCube(exec, { ...baseSpec, ...(positive ? { positive } : {}) });
+      ({ cube, positive } = await sqlCubeOf(exec, task, baseSpec, opts));
       source = exec.description;
     } finally {
       await exec.close();
@@ -344,7 +337,7 @@ function positiveFromColumns(
     ...(explicit ? { positive: explicit } : {}),
   });
   if (prediction === null) return lab.positive;
-  const predValues = distinctStrings(prediction);
+  const predValues = distinctValues(prediction);
   const labelValues = new Set([...lab.positive, ...lab.negative]);
   if (predValues.every((v) => labelValues.has(v))) return lab.positive;
   const pred = resolvePositive(prediction, { name: opts.prediction!, role: 'prediction' });
@@ -357,17 +350,6 @@ function positiveFromColumns(
     );
   }
   return [...new Set([...lab.positive, ...pred.positive])];
-}
-
-function distinctStrings(col: Column): string[] {
-  if (col.kind === 'category') return [...col.levels];
-  const set = new Set<string>();
-  const n = col.kind === 'number' ? col.values.length : col.values.length;
-  for (let i = 0; i < n && set.size < 1000; i++) {
-    if (col.valid && !col.valid.isValid(i)) continue;
-    set.add(col.kind === 'number' ? String(col.values[i]) : col.values[i] ? 'true' : 'false');
-  }
-  return [...set];
 }
 
 function positiveForTable(table: Table, opts: AuditOptions): readonly string[] {
@@ -388,12 +370,30 @@ async function distinctColumn(exec: SqlExecutor, column: string): Promise<Column
   return categoryColumn(values);
 }
 
+/** Throws MissingColumnError for the first column the audit reads that `available` lacks. */
+function requireColumns(
+  roles: readonly [string, string][],
+  available: readonly string[],
+  source: string,
+): void {
+  for (const [name, role] of roles)
+    if (!available.includes(name)) throw new MissingColumnError(name, available, source, role);
+}
+
+/** The stats cube of a SQL source (GROUP BY pushdown), with the positive values of a binary audit. */
+async function sqlCubeOf(
+  exec: SqlExecutor,
+  task: Task,
+  baseSpec: Omit<StatsSpec, 'positive'>,
+  opts: AuditOptions,
+): Promise<{ cube: StatsCube; positive: readonly string[] | null }> {
+  requireColumns(columnRoles(opts), await exec.columns(), exec.description);
+  const positive = task === 'binary' ? await positiveForSql(exec, opts) : null;
+  const cube = await sqlCube(exec, { ...baseSpec, ...(positive ? { positive } : {}) });
+  return { cube, positive };
+}
+
 async function positiveForSql(exec: SqlExecutor, opts: AuditOptions): Promise<readonly string[]> {
-  const available = await exec.columns();
-  const { MissingColumnError } = await import('./core/index.js');
-  for (const [name, role] of columnRoles(opts)) {
-    if (!available.includes(name)) throw new MissingColumnError(name, available, exec.description, role);
-  }
   const label = await distinctColumn(exec, opts.label);
   const pred = opts.prediction !== undefined ? await distinctColumn(exec, opts.prediction) : null;
   return positiveFromColumns(label, pred, opts);

@@ -118,6 +118,24 @@ export function numberFlag(
   return x;
 }
 
+/**
+ * The value of a flag that takes one word of a fixed set (the last one when repeated).
+ * @throws {AEQ_CLI_USAGE} when the value is not one of `allowed`.
+ * @example choiceFlag('json', ['table', 'json'] as const, 'format', 'train') // 'json'
+ */
+export function choiceFlag<T extends string>(
+  v: string | boolean | string[] | undefined,
+  allowed: readonly T[],
+  flag: string,
+  command: string,
+): T | undefined {
+  const s = stringFlag(v);
+  if (s === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(s))
+    throw usageError(`--${flag} must be one of ${allowed.join(', ')}; got "${s}".`, command);
+  return s as T;
+}
+
 export function stringFlag(v: string | boolean | string[] | undefined): string | undefined {
   if (v === undefined || typeof v === 'boolean') return undefined;
   return Array.isArray(v) ? v[v.length - 1] : v;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../accountability/index.js';
 import { runAudit } from './commands/audit.js';
+import { runDatasheet } from './commands/datasheet.js';
 import { runPredict } from './commands/predict.js';
 import { runTrain } from './commands/train.js';
 import { type CapturedIo, captureIo } from './test-io.fixture.js';
@@ -103,5 +104,21 @@ describe('withLedger', () => {
     const l = await Ledger.open(ledgerDir, { readOnly: true });
     expect(l.size).toBe(before);
     await l.close();
+  });
+
+  it('signs the checkpoints the retention policy makes due after each recorded run', async () => {
+    const dir2 = join(dir, 'cp-ledger');
+    const l = await Ledger.init(dir2, { origin: 'test/hook-cp' });
+    await l.setRetention({ everyEntries: 2 });
+    await l.close();
+    for (let i = 0; i < 3; i++)
+      expect(
+        await runDatasheet([join(dir, 'train.csv'), '--format', 'json'], io({ AEQUA_LEDGER_DIR: dir2 })),
+      ).toBe(0);
+    // By hand: entry 1 → first checkpoint (none stored yet); entry 2 → 1 new entry < 2, none;
+    // entry 3 → 2 new entries since size 1, checkpoint at size 3.
+    const r = await Ledger.open(dir2, { readOnly: true });
+    expect((await r.storedCheckpoints()).map((c) => c.size)).toEqual([1, 3]);
+    await r.close();
   });
 });

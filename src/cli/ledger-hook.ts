@@ -5,8 +5,6 @@
  * command line, the SHA-256 of every input and output file, and a summary of the result (DESIGN
  * idea 5: "every run leaves a record"; EU AI Act Art. 12 automatic logging). `--no-ledger` opts out.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -14,6 +12,7 @@ import {
   auditRunSummary,
   createRunRecord,
   type FileRef,
+  fileRef,
   type JsonValue,
   Ledger,
   ledgerDir,
@@ -45,28 +44,12 @@ export function projectLedgerDir(io: CliIo): string {
   return env ? resolve(env) : ledgerDir(process.cwd());
 }
 
-/** SHA-256 of a file, streamed. */
-export async function fileSha256(path: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    h.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: h.digest('hex'), bytes };
-}
-
 async function isFile(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isFile();
   } catch {
     return false;
   }
-}
-
-async function ref(path: string, role: string): Promise<FileRef> {
-  const { sha256, bytes } = await fileSha256(path);
-  return { path, sha256, bytes, role };
 }
 
 /** Removes passwords from URLs in the recorded command line (postgres://user:secret@host). */
@@ -112,27 +95,27 @@ export async function withLedger(
   for (const [i, p] of positionals.entries())
     if (await isFile(p)) {
       seen.add(resolve(p));
-      inputs.push(await ref(p, MODEL_FIRST.has(command) && i === 0 ? 'model' : 'data'));
+      inputs.push(await fileRef(p, MODEL_FIRST.has(command) && i === 0 ? 'model' : 'data'));
     }
   for (const [flag, v] of Object.entries(values)) {
     const paths = typeof v === 'string' ? [v] : Array.isArray(v) ? v : [];
     for (const p of paths) {
       if (OUTPUT_FLAGS.has(flag)) {
         const st = await stat(p).catch(() => null);
-        if (st?.isFile()) outputs.push(await ref(p, flag));
+        if (st?.isFile()) outputs.push(await fileRef(p, flag));
         else if (st?.isDirectory())
           for (const name of (await readdir(p)).sort())
             if (!name.startsWith('.') && (await isFile(join(p, name))))
-              outputs.push(await ref(join(p, name), flag));
+              outputs.push(await fileRef(join(p, name), flag));
       } else if (!NOT_INPUT_FLAGS.has(flag) && !seen.has(resolve(p)) && (await isFile(p))) {
         seen.add(resolve(p));
-        inputs.push(await ref(p, flag === 'model' || flag === 'policy' ? flag : 'data'));
+        inputs.push(await fileRef(p, flag === 'model' || flag === 'policy' ? flag : 'data'));
       }
     }
   }
   const outSeen = new Set(outputs.map((o) => resolve(o.path)));
   for (const p of extraOutputs)
-    if (!outSeen.has(resolve(p)) && (await isFile(p))) outputs.push(await ref(p, 'model'));
+    if (!outSeen.has(resolve(p)) && (await isFile(p))) outputs.push(await fileRef(p, 'model'));
   const record = createRunRecord({
     command,
     toolVersion: toolVersion(),
@@ -145,6 +128,8 @@ export async function withLedger(
   const ledger = await Ledger.open(dir);
   try {
     const r = await ledger.append(record);
+    // Periodic signed checkpoints of the retention policy (EU AI Act Art. 12): when one is due.
+    await ledger.checkpointIfDue();
     io.stderr(`ledger: recorded as entry ${r.index} (${toHex(r.leafHash).slice(0, 12)})\n`);
     return r;
   } finally {

@@ -51,6 +51,20 @@ describe('explain', () => {
     expect(topAttributions(e, 0, 1)[0]!.feature).toBe('b');
   });
 
+  it('refuses a missing or empty background for every black-box method, saying what to pass', async () => {
+    const model = toyModel(['a', 'b'], (x) => x[0]!);
+    for (const method of ['exact', 'kernel', 'permutation', 'lime'] as const) {
+      await expect(explain(model, t, { method, rows: [0] })).rejects.toMatchObject({
+        code: 'AEQ_INVALID_ARGUMENT',
+        hint: expect.stringContaining('Pass background'),
+        message: expect.stringMatching(/"background" .* got undefined/),
+      });
+      await expect(
+        explain(model, t, { method, rows: [0], background: t.take(new Uint32Array(0)) }),
+      ).rejects.toThrow(/"background" .* got "?a table of 0 rows/);
+    }
+  });
+
   it('refuses an unknown method, listing the methods', () => {
     const model = toyModel(['a'], (x) => x[0]!);
     expect(() => createExplainer(model, { method: 'magic' as 'exact' })).toThrow(/one of exact, kernel/);

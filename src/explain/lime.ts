@@ -21,7 +21,7 @@ import type { Explanation, RowExplanation } from './explanation.js';
 import { resolveGroups } from './maskers/features.js';
 import { buildPool, gatherColumn, poolValues, type RowPool } from './maskers/interventional.js';
 import { outputSpec, readOutputInto } from './output.js';
-import { type AttributionOptions, resolveRows } from './shapley/common.js';
+import { type AttributionOptions, requireBackground, resolveRows } from './shapley/common.js';
 
 /** Options of {@link lime}. */
 export interface LimeOptions extends AttributionOptions {
@@ -195,19 +195,8 @@ export async function lime(model: Model, data: Table, opts: LimeOptions = {}): P
   const fn = 'lime';
   const rowIndex = resolveRows(fn, data, opts.rows);
   const groups = resolveGroups(model.features, opts.groups);
-  const spec = outputSpec(model, {
-    ...(opts.link ? { link: opts.link } : {}),
-    ...(opts.classIndex === undefined ? {} : { classIndex: opts.classIndex }),
-  });
-  const bg = opts.background;
-  if (bg === undefined || bg.nrows === 0)
-    throw new InvalidArgumentError(
-      fn,
-      'background',
-      bg === undefined ? undefined : 'a table of 0 rows',
-      'a table of background rows with the model features (LIME samples from their distribution)',
-      'Pass background: rows of the training data.',
-    );
+  const spec = outputSpec(model, opts);
+  const bg = requireBackground(fn, opts, ' (LIME samples from their distribution)');
   const d = groups.names.length;
   const n = opts.nsamples ?? 5000;
   if (!Number.isInteger(n) || n < 2)
@@ -382,7 +371,7 @@ export async function limeText(model: Model, data: Table, opts: LimeTextOptions)
   const n = opts.nsamples ?? 5000;
   if (!Number.isInteger(n) || n < 2)
     throw new InvalidArgumentError(fn, 'nsamples', opts.nsamples, 'an integer ≥ 2');
-  const spec = outputSpec(model, opts.link ? { link: opts.link } : {});
+  const spec = outputSpec(model, opts);
   const rng = seededRng(opts.seed ?? 0).fork('lime-text');
   const Z = new Float64Array(n * d).fill(1);
   const texts: string[] = [text];

@@ -40,21 +40,3 @@ export function weightsIgnoredError(kind: string): AequaError {
     },
   );
 }
-
-/** The constraint was not met; carries the best reachable violation. */
-export function infeasibleError(
-  method: string,
-  constraint: string,
-  eps: number,
-  best: number,
-  iterations: number,
-): AequaError {
-  return new AequaError(
-    'AEQ_MITIGATION_INFEASIBLE',
-    `${method} could not bring ${constraint} within eps = ${eps} on the training data after ${iterations} iterations; the best reachable violation is ${best.toPrecision(4)} (${(best + eps).toPrecision(4)} without the slack).`,
-    {
-      hint: `Raise --eps to at least ${(best + eps).toPrecision(3)}, raise --max-iter, or try another learner or method.`,
-      details: { method, constraint, eps, bestViolation: best, iterations },
-    },
-  );
-}

@@ -40,6 +40,30 @@ export function modelKinds(): string[] {
 }
 
 /**
+ * The common fields of a built-in model's file, around its kind-specific `parameters` (what every
+ * `SavableModel.toJSON` returns).
+ * @example modelFileOf(model, { intercept: 0 }).format // 'aequa-model'
+ */
+export function modelFileOf(
+  model: SavableModel & { readonly target: string },
+  parameters: unknown,
+  metadata?: Readonly<Record<string, unknown>>,
+): ModelFile {
+  return {
+    format: 'aequa-model',
+    version: MODEL_FORMAT_VERSION,
+    kind: model.kind,
+    task: model.task,
+    features: [...model.features],
+    classes: [...model.classes],
+    target: model.target,
+    preprocessing: model.preprocessor.toJSON(),
+    parameters,
+    ...(metadata === undefined ? {} : { metadata }),
+  };
+}
+
+/**
  * The model as 2-space-indented JSON (a `ModelFile`).
  * @example JSON.parse(saveModelJSON(model)).format // 'aequa-model'
  */

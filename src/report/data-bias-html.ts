@@ -12,10 +12,7 @@ import type { ChartSpec } from './charts/group-rates.js';
 import { renderSvg } from './charts/svg.js';
 import { DASH, featureTitle, fmtInterval, fmtNum, fmtP } from './format.js';
 import { escapeHtml as esc } from './html/escape.js';
-import { REPORT_CSS } from './html/styles.js';
-
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+import { reportPageStart } from './html/page.js';
 
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? DASH : `${(100 * x).toFixed(1)}%`;
@@ -190,18 +187,7 @@ export async function renderDataBiasHtml(
     : '';
   const title = `Data bias: ${result.input.source ?? 'table'}`;
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="generator" content="aequa">',
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
+    ...reportPageStart(title, 'aequa'),
     `<header><h1>Bias in the data</h1><p class="subtitle">${esc(result.input.source ?? 'table')} · ${result.input.rows} rows · sensitive: ${esc(result.input.sensitive.join(', '))}</p>`,
     `<section class="verdict${significant ? ' has-sig' : ''}" id="findings" aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>${findings ? `<ul class="findings">${findings}</ul>` : '<p>Nothing notable.</p>'}</section>`,
     `<nav class="toc" aria-label="Contents"><a href="#findings">Findings</a><a href="#input">Input</a>${names.map((f, i) => `<a href="#feature-${i}">${esc(featureTitle(f))}</a>`).join('')}${bal ? '<a href="#balance">Intersections</a>' : ''}</nav></header>`,

@@ -24,13 +24,11 @@ import {
   type PermutationImportance,
   partialDependenceSvg,
   type SwapDisparity,
+  topAttributions,
   waterfallSvg,
 } from '../explain/index.js';
 import { escapeHtml as esc } from './html/escape.js';
-import { REPORT_CSS } from './html/styles.js';
-
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+import { reportPageStart } from './html/page.js';
 
 /** What the report shows about one explained row besides its attributions. */
 export interface ExplainRowExtras {
@@ -126,13 +124,11 @@ function counterfactualSection(x: ExplainRowExtras): string {
 function rowSection(e: Explanation, i: number, x: ExplainRowExtras): string {
   const r = e.rows[i]!;
   const id = `row-${i}`;
-  const ranked = e.featureNames
-    .map((f, j) => ({ f, a: r.attributions[j]!, v: r.values?.[j] }))
-    .sort((p, q) => Math.abs(q.a) - Math.abs(p.a));
   const attrTable = table(
     ['feature', 'value', 'attribution'],
-    ranked.map(
-      (p) => `<tr><th scope="row">${esc(p.f)}</th><td>${esc(shown(p.v))}</td>${tdn(signed(p.a))}</tr>`,
+    topAttributions(e, i).map(
+      (p) =>
+        `<tr><th scope="row">${esc(p.feature)}</th><td>${esc(shown(p.value))}</td>${tdn(signed(p.attribution))}</tr>`,
     ),
     [false, false, true],
   );
@@ -239,21 +235,11 @@ export function renderExplainHtml(report: ExplainReport): string {
   const reason = typeof e.parameters.reason === 'string' ? ` (${e.parameters.reason})` : '';
   const src = report.source ? `${report.source.model} on ${report.source.data} · ` : '';
   const title = `Explanation: ${report.source?.model ?? e.method}`;
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="generator" content="aequa">',
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}
+  const extraCss = `
 blockquote.narration{margin:0.75rem 0;padding:0.5rem 1rem;border-left:4px solid #888;background:#f6f6f6}
-pre.rules{overflow-x:auto;background:#f6f6f6;padding:0.75rem;font-size:0.85rem}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
+pre.rules{overflow-x:auto;background:#f6f6f6;padding:0.75rem;font-size:0.85rem}`;
+  return [
+    ...reportPageStart(title, 'aequa', extraCss),
     `<header><h1>Why the model decided</h1><p class="subtitle">${esc(src)}method ${esc(e.method)}${esc(reason)} · ${esc(scaleName(e))}</p>`,
     `<nav class="toc" aria-label="Contents">${nav}</nav></header>`,
     summarySection(e),

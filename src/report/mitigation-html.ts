@@ -10,11 +10,8 @@ import { renderSvg } from './charts/svg.js';
 import { runLabel, tradeoffChart } from './charts/tradeoff.js';
 import { DASH, fmtInterval, fmtNum, metricLabel } from './format.js';
 import { escapeHtml as esc } from './html/escape.js';
-import { REPORT_CSS } from './html/styles.js';
+import { reportPageStart } from './html/page.js';
 import type { MitigationFigures, MitigationReport } from './mitigation-types.js';
-
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
 
@@ -111,18 +108,7 @@ export async function renderMitigationHtml(report: MitigationReport): Promise<st
     `A run is Pareto-optimal when no other run is both at least as accurate and at least as fair on the test data. ` +
     `Choosing among runs by their test figures uses the test data for selection; confirm the choice on fresh data.</p></section>`;
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
+    ...reportPageStart(title, `${report.tool.name} ${report.tool.version}`),
     `<header><h1>${esc(title)}</h1><p class="subtitle">${esc(report.learner)} · ${report.runs.length - 1} mitigation run${report.runs.length === 2 ? '' : 's'} · ${esc(report.tool.name)} ${esc(report.tool.version)}</p>`,
     `<nav class="toc" aria-label="Contents"><a href="#before-after">Before / after</a><a href="#tradeoff-h">Trade-off</a><a href="#runs">All runs</a><a href="#input">Input</a><a href="#notes">How to read</a></nav></header>`,
     `<section id="before-after" aria-labelledby="ba-h"><h2 id="ba-h">Before and after</h2>${beforeAfter(report)}</section>`,

@@ -148,6 +148,36 @@ describe('aequa train / predict', () => {
     expect(lines.length).toBe(1001);
   });
 
+  it('reports RMSE and MAE of a regression model on the validation file', async () => {
+    const trainFile = join(dir, 'line.csv');
+    writeFileSync(trainFile, 'x,y\n0,1\n1,3\n2,5\n3,7\n');
+    const validFile = join(dir, 'line-valid.csv');
+    // y = 2x + 1 ± 1: an exact fit of the training line misses every validation row by 1.
+    writeFileSync(validFile, 'x,y\n0,2\n1,2\n2,6\n3,6\n');
+    const r = await cli([
+      'train',
+      trainFile,
+      '--label',
+      'y',
+      '--learner',
+      'linear',
+      '--params',
+      'alpha=0',
+      '--validation-data',
+      validFile,
+      '--out',
+      join(dir, 'line.json'),
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const v = JSON.parse(r.stdout).validation;
+    expect(v.rows).toBe(4);
+    // |error| = 1 on each row: RMSE = MAE = 1, up to the rounding of the least-squares solve.
+    expect(v.rmse).toBeCloseTo(1, 9);
+    expect(v.mae).toBeCloseTo(1, 9);
+  });
+
   it('refuses bad input with exit 2 and a clear message', async () => {
     const model = join(dir, 'lr.json');
     const cases: [string[], string][] = [
@@ -161,6 +191,7 @@ describe('aequa train / predict', () => {
         'AEQ_DATA_MISSING_COLUMN',
       ],
       [['predict', join(dir, 'nope.json'), GERMAN, '--out', join(dir, 'x.csv')], 'AEQ_MODEL_LOAD'],
+      [['train', GERMAN, '--label', 'credit_risk', '--format', 'xml'], 'AEQ_CLI_USAGE'],
     ];
     const constant = join(dir, 'const.csv');
     writeFileSync(constant, 'a,b,y\n1,x,1\n2,y,1\n3,x,1\n');

@@ -4,12 +4,9 @@
  * each SVG also parses as a standalone image/svg+xml document, the marks have real rendered boxes, and
  * a hostile feature name stays text. A screenshot goes to test/.artifacts/explain-plots.png.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   barSummarySvg,
@@ -22,15 +19,10 @@ import {
   textHighlightSvg,
   waterfallSvg,
 } from '../../src/explain/index.js';
+import { CHROMIUM, type ChromiumPage, haveChromium, openInChromium } from './chromium.fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../.artifacts');
 const XSS = '<script>alert(1)</script>';
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing on CI; run scripts/system-deps.sh before the tests.`);
-}
 
 const EXPL = {
   featureNames: ['income', 'debt', 'age', XSS],
@@ -76,10 +68,7 @@ function pictures(): string[] {
 
 describe.skipIf(!haveChromium)(`explanation pictures in headless Chromium (needs ${CHROMIUM})`, () => {
   let dir: string;
-  let context: BrowserContext;
-  const consoleErrors: string[] = [];
-  const pageErrors: string[] = [];
-  const dialogs: string[] = [];
+  let chrome: ChromiumPage;
   const svgs = pictures();
 
   beforeAll(async () => {
@@ -89,45 +78,24 @@ describe.skipIf(!haveChromium)(`explanation pictures in headless Chromium (needs
       .join('\n')}</body></html>`;
     const file = join(dir, 'plots.html');
     await writeFile(file, html, 'utf8');
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-      viewport: { width: 900, height: 900 },
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    chrome = await openInChromium(dir, file, { width: 900, height: 900 });
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await chrome?.context.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('loads with no console errors, no page errors, no dialog and no injected script', async () => {
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(dialogs).toEqual([]);
-    const page = context.pages()[0]!;
+    expect(chrome.consoleErrors).toEqual([]);
+    expect(chrome.pageErrors).toEqual([]);
+    expect(chrome.dialogs).toEqual([]);
+    const page = chrome.page;
     expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
   });
 
   it('parses every picture as a standalone SVG document without a parser error', async () => {
-    const page = context.pages()[0]!;
+    const page = chrome.page;
     const errors = await page.evaluate((list) => {
       return list.map((s) => {
         const doc = new DOMParser().parseFromString(s, 'image/svg+xml');
@@ -139,7 +107,7 @@ describe.skipIf(!haveChromium)(`explanation pictures in headless Chromium (needs
   });
 
   it('renders marks with real boxes, bar widths in proportion to their attributions', async () => {
-    const page = context.pages()[0]!;
+    const page = chrome.page;
     const bars = await page.$$eval('#p0 rect.bar', (els) =>
       els.map((el) => ({
         w: (el as SVGGraphicsElement).getBBox().width,
@@ -158,14 +126,14 @@ describe.skipIf(!haveChromium)(`explanation pictures in headless Chromium (needs
   });
 
   it('shows the hostile feature name as text', async () => {
-    const page = context.pages()[0]!;
+    const page = chrome.page;
     const texts = await page.$$eval('#p0 text', (els) => els.map((e) => e.textContent));
     expect(texts.some((t) => t?.startsWith(XSS))).toBe(true);
   });
 
   it('saves a screenshot to test/.artifacts/explain-plots.png', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const png = await context.pages()[0]!.screenshot({ fullPage: true });
+    const png = await chrome.page.screenshot({ fullPage: true });
     await writeFile(join(ARTIFACTS, 'explain-plots.png'), png);
     expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });

@@ -5,12 +5,9 @@
  * console or page errors and no network request, every SVG has rendered marks, and a hostile column
  * name and category level stay text. A screenshot goes to test/.artifacts/explain-report.png.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExplain } from '../../src/cli/commands/explain.js';
 import { captureIo } from '../../src/cli/test-io.fixture.js';
@@ -18,25 +15,15 @@ import { seededRng } from '../../src/core/index.js';
 import { fromArrays } from '../../src/data/index.js';
 import { formatCsv } from '../../src/data/io/index.js';
 import { gradientBoosting, saveModelJSON } from '../../src/models/index.js';
+import { CHROMIUM, type ChromiumPage, haveChromium, openInChromium } from './chromium.fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../.artifacts');
 const XSS = '<script>alert(1)</script>';
 const XSS_COL = '<img src=x onerror=alert(2)>';
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing on CI; run scripts/system-deps.sh before the tests.`);
-}
 
 describe.skipIf(!haveChromium)(`explanation report in headless Chromium (needs ${CHROMIUM})`, () => {
   let dir: string;
-  let context: BrowserContext;
-  const consoleErrors: string[] = [];
-  const pageErrors: string[] = [];
-  const dialogs: string[] = [];
-  const requests: string[] = [];
-  let pageUrl = '';
+  let chrome: ChromiumPage;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'aequa-explain-report-'));
@@ -93,48 +80,25 @@ describe.skipIf(!haveChromium)(`explanation report in headless Chromium (needs $
       io,
     );
     expect(code).toBe(0);
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-      viewport: { width: 1000, height: 900 },
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', async (d) => {
-      dialogs.push(d.message());
-      await d.dismiss();
-    });
-    pageUrl = pathToFileURL(join(out, 'report.html')).href;
-    await page.goto(pageUrl, { waitUntil: 'load' });
+    chrome = await openInChromium(dir, join(out, 'report.html'), { width: 1000, height: 900 });
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
+    await chrome?.context.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('loads with no console errors, no page errors, no dialog, no script and no request but itself', async () => {
-    expect(consoleErrors).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(dialogs).toEqual([]);
-    expect(requests).toEqual([pageUrl]);
-    const page = context.pages()[0]!;
+    expect(chrome.consoleErrors).toEqual([]);
+    expect(chrome.pageErrors).toEqual([]);
+    expect(chrome.dialogs).toEqual([]);
+    expect(chrome.requests).toEqual([chrome.url]);
+    const page = chrome.page;
     expect(await page.evaluate(() => document.querySelectorAll('script, img, iframe').length)).toBe(0);
   });
 
   it('has every section, and every SVG renders marks with real boxes', async () => {
-    const page = context.pages()[0]!;
+    const page = chrome.page;
     for (const id of ['summary', 'row-0', 'row-1', 'row-2', 'global', 'disparity'])
       expect(await page.locator(`section#${id}`).count()).toBe(1);
     const svgs = await page.$$eval('figure svg', (els) =>
@@ -157,7 +121,7 @@ describe.skipIf(!haveChromium)(`explanation report in headless Chromium (needs $
   });
 
   it('shows the hostile column name and category level as text', async () => {
-    const page = context.pages()[0]!;
+    const page = chrome.page;
     const body = (await page.textContent('body')) ?? '';
     expect(body).toContain(XSS_COL);
     expect(body).toContain(XSS);
@@ -165,7 +129,7 @@ describe.skipIf(!haveChromium)(`explanation report in headless Chromium (needs $
 
   it('saves a screenshot to test/.artifacts/explain-report.png', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const png = await context.pages()[0]!.screenshot({ fullPage: true });
+    const png = await chrome.page.screenshot({ fullPage: true });
     await writeFile(join(ARTIFACTS, 'explain-report.png'), png);
     expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   });

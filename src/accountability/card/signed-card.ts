@@ -6,7 +6,7 @@
  * one the ledger recorded (no card tool we know of offers this); see ../ledger for the primitives.
  */
 import { AequaError } from '../../core/index.js';
-import { canonicalBytes, canonicalize } from '../ledger/canonical.js';
+import { canonicalBytes } from '../ledger/canonical.js';
 import { openCheckpoint, parseVerifierKey } from '../ledger/checkpoint.js';
 import { bytesEqual, leafHash, sha256, toHex } from '../ledger/hash.js';
 import { type InclusionProofJSON, inclusionProofFromJSON, verifyInclusion } from '../ledger/proof.js';
@@ -115,7 +115,7 @@ export function verifySignedCard(
     problems.push(`the inclusion proof is malformed: ${(e as Error).message}`);
   }
   if (record && proof) {
-    const leaf = leafHash(new TextEncoder().encode(canonicalize(record)));
+    const leaf = leafHash(canonicalBytes(record));
     if (!bytesEqual(leaf, proof.leafHash))
       problems.push(
         `the record hashes to leaf ${toHex(leaf)}, but the proof is for leaf ${toHex(proof.leafHash)}`,

@@ -142,19 +142,16 @@ export async function profileDataset(table: Table, opts: ProfileOptions = {}): P
     columnProfile(table, n, n === label ? 'label' : sensitive.includes(n) ? 'sensitive' : 'feature'),
   );
   let bias: DataBiasResult | null = null;
-  if ((sensitive.length > 0 || label !== undefined) && table.nrows > 0) {
-    const withMissing = columns.filter((c) => c.role === 'feature' && c.missing > 0).map((c) => c.name);
-    if (sensitive.length > 0)
-      bias = await dataBias(table, {
-        sensitive,
-        ...(label !== undefined ? { label } : {}),
-        ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
-        intersections: opts.intersections === true,
-        features: withMissing,
-        proxyAuc: false,
-        ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
-      });
-  }
+  if (sensitive.length > 0 && table.nrows > 0)
+    bias = await dataBias(table, {
+      sensitive,
+      ...(label !== undefined ? { label } : {}),
+      ...(opts.positive !== undefined ? { positive: opts.positive } : {}),
+      intersections: opts.intersections === true,
+      features: columns.filter((c) => c.role === 'feature' && c.missing > 0).map((c) => c.name),
+      proxyAuc: false,
+      ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
+    });
   let labelProfile: LabelProfile | null = null;
   if (bias?.labels) {
     const l = bias.labels;

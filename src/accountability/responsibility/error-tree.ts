@@ -132,10 +132,10 @@ function bestSplit(
       cs[b.codes[i]!]! += loss[i]!;
     }
     for (let c = 0; c < k; c++) {
-      if (cn[c] === 0) continue;
+      // One bin against the rest: categories and the missing bin (ordered bins split at thresholds below).
+      if (cn[c] === 0 || (b.ordered && c !== b.missingBin)) continue;
       const inLeft = new Uint8Array(k);
       inLeft[c] = 1;
-      if (b.ordered && c !== b.missingBin) continue; // ordered bins split at thresholds below
       const label = b.labels[c]!;
       const negation = label.endsWith(' missing')
         ? `${b.feature} not missing`

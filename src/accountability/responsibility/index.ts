@@ -13,7 +13,5 @@ export {
   decomposeGap,
   type GapDecomposition,
   type GapInput,
-  type GroupIndex,
-  groupIndex,
   type PipelineRun,
 } from './stages.js';

@@ -5,7 +5,8 @@ import { logisticRegression } from '../../models/index.js';
 import { binFeature } from './bins.js';
 import { type ErrorTreeNode, errorTree } from './error-tree.js';
 import { findSlices } from './slices.js';
-import { counterfactualStages, decomposeGap, groupIndex } from './stages.js';
+import { groupCodes } from '../../bias/index.js';
+import { counterfactualStages, decomposeGap } from './stages.js';
 
 /** 400 rows: a ∈ {x, y} and b ∈ {p, q} in equal cells of 100; errors 80/100 in (x, p), 10/100 elsewhere. */
 function concentrated() {
@@ -190,7 +191,7 @@ describe('decomposeGap', () => {
       labels,
       scores,
       decisions,
-      groups: groupIndex(fromArrays({ g: groups }), 'g'),
+      groups: groupCodes(fromArrays({ g: groups }), ['g']),
       group: 'A',
       reference: 'B',
     });
@@ -201,7 +202,7 @@ describe('decomposeGap', () => {
   });
 
   it('refuses a single group', () => {
-    const g = groupIndex(fromArrays({ g: ['A', 'A'] }), 'g');
+    const g = groupCodes(fromArrays({ g: ['A', 'A'] }), ['g']);
     expect(() => decomposeGap({ labels: [0, 1], scores: [0.2, 0.7], decisions: [0, 1], groups: g })).toThrow(
       /1 group\(s\).*a gap needs two/,
     );

@@ -10,50 +10,18 @@
  *   Shapley values over the four re-runs, so the shares sum to the total change.
  */
 import { AequaError, InvalidArgumentError } from '../../core/index.js';
-import { cellString, resolvePositive, type Table, toBinary } from '../../data/index.js';
+import { type GroupCodes, groupCodes } from '../../bias/index.js';
+import { resolvePositive, type Table, toBinary } from '../../data/index.js';
 import { reweighing } from '../../mitigation/index.js';
 import type { Learner, Model } from '../../models/index.js';
-
-/** The groups of one sensitive column. */
-export interface GroupIndex {
-  readonly labels: readonly string[];
-  /** Group of each row; -1 where the sensitive value is missing. */
-  readonly codes: Int32Array;
-  readonly counts: readonly number[];
-}
-
-/** Codes the rows of `table` by the value of `sensitive`. */
-export function groupIndex(table: Table, sensitive: string): GroupIndex {
-  const col = table.column(sensitive, 'sensitive');
-  const labels: string[] = [];
-  const byLabel = new Map<string, number>();
-  const codes = new Int32Array(table.nrows);
-  const counts: number[] = [];
-  for (let i = 0; i < table.nrows; i++) {
-    const v = cellString(col, i);
-    if (v === null) {
-      codes[i] = -1;
-      continue;
-    }
-    let c = byLabel.get(v);
-    if (c === undefined) {
-      c = labels.length;
-      byLabel.set(v, c);
-      labels.push(v);
-      counts.push(0);
-    }
-    codes[i] = c;
-    counts[c]!++;
-  }
-  return { labels, codes, counts };
-}
 
 /** Inputs of {@link decomposeGap}: per row the true label, the model's score and its decision. */
 export interface GapInput {
   readonly labels: ArrayLike<number>;
   readonly scores: ArrayLike<number>;
   readonly decisions: ArrayLike<number>;
-  readonly groups: GroupIndex;
+  /** From `groupCodes` (bias): a missing sensitive value is a group of its own. */
+  readonly groups: GroupCodes;
   /** The group compared. @default the group whose decision rate is furthest from the reference's */
   readonly group?: string;
   /** @default the largest group */
@@ -102,7 +70,6 @@ export function decomposeGap(input: GapInput): GapDecomposition {
   const ds = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     const g = groups.codes[i]!;
-    if (g < 0) continue;
     const s = input.scores[i]!;
     if (!Number.isFinite(s)) throw new InvalidArgumentError(fn, `scores[${i}]`, s, 'a finite number');
     size[g]!++;
@@ -213,7 +180,7 @@ export async function counterfactualStages(opts: CounterfactualOptions): Promise
     ...(opts.positive ? { positive: opts.positive } : {}),
   }).positive;
   const yTest = toBinary(test.column(label), positive).values;
-  const groups = groupIndex(test, sensitive);
+  const groups = groupCodes(test, [sensitive]);
   if (groups.labels.length < 2)
     throw new AequaError(
       'AEQ_DATA_SINGLE_GROUP',
@@ -238,8 +205,7 @@ export async function counterfactualStages(opts: CounterfactualOptions): Promise
     for (let i = 0; i < p.length; i++) {
       const d = p[i]! >= threshold ? 1 : 0;
       if (d === yTest[i]) correct++;
-      const g = groups.codes[i]!;
-      if (g >= 0) sel[g]! += d;
+      sel[groups.codes[i]!]! += d;
     }
     const selectionRates: Record<string, number> = {};
     let lo = Number.POSITIVE_INFINITY;

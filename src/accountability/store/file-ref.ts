@@ -12,7 +12,7 @@ import type { FileRef } from '../record.js';
  * Hashes a file into a FileRef.
  * @example await fileRef('data.csv', 'data') // { path: 'data.csv', sha256: '9f86…', bytes: 1234, role: 'data' }
  */
-export async function fileRef(path: string, role?: string): Promise<FileRef> {
+export async function fileRef(path: string, role?: string): Promise<FileRef & { readonly bytes: number }> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   const { size } = await stat(path);

@@ -4,7 +4,7 @@
  * an Ed25519 key (signature over the canonical JSON of { entryIndex, leafHash, role, actor, time }),
  * appended as an approval event; `aequa approve keygen NAME --key FILE` makes an approver key.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   approvalRecord,
@@ -58,7 +58,6 @@ export async function runApprove(argv: readonly string[], io: CliIo): Promise<nu
     const name = positionals[1];
     if (!name) throw usageError('Give the approver name: aequa approve keygen NAME --key FILE.', cmd);
     const k = generateApproverKey(name);
-    const { open } = await import('node:fs/promises');
     let fh: Awaited<ReturnType<typeof open>>;
     try {
       fh = await open(keyPath, 'wx', 0o600);

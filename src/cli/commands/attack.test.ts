@@ -49,21 +49,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `aequa attack membership` against the fixture tree, members = train, non-members = holdout, then `extra`. */
+function membershipArgv(...extra: string[]): string[] {
+  return [
+    'attack',
+    'membership',
+    '--model',
+    model,
+    '--train',
+    train,
+    '--holdout',
+    holdout,
+    '--label',
+    'y',
+    ...extra,
+  ];
+}
+
 describe('aequa attack membership', () => {
   it('prints attack AUC and TPR at 0.1%, 1%, 10% FPR as JSON, the shadow attack included', async () => {
     const c = io();
     const code = await runCli(
-      [
-        'attack',
-        'membership',
-        '--model',
-        model,
-        '--train',
-        train,
-        '--holdout',
-        holdout,
-        '--label',
-        'y',
+      membershipArgv(
         '--shadow-data',
         shadow,
         '--shadow-learner',
@@ -72,7 +79,7 @@ describe('aequa attack membership', () => {
         'minSamplesLeaf=1',
         '--format',
         'json',
-      ],
+      ),
       c,
     );
     expect(c.err()).toBe('');
@@ -87,23 +94,7 @@ describe('aequa attack membership', () => {
 
   it('prints a table with one row per attack', async () => {
     const c = io();
-    const code = await runCli(
-      [
-        'attack',
-        'membership',
-        '--model',
-        model,
-        '--train',
-        train,
-        '--holdout',
-        holdout,
-        '--label',
-        'y',
-        '--attacks',
-        'loss',
-      ],
-      c,
-    );
+    const code = await runCli(membershipArgv('--attacks', 'loss'), c);
     expect(code).toBe(0);
     const text = c.out();
     expect(text).toMatch(/300 members vs 300 non-members/);

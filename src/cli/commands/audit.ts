@@ -11,6 +11,8 @@ import type { AuditResult, ConventionName, Task } from '../../metrics/index.js';
 import { renderHtml, renderJson, renderMarkdown } from '../../report/index.js';
 import {
   type CommandSpec,
+  choiceFlag,
+  commandHelp,
   listFlag,
   multiFlag,
   numberFlag,
@@ -22,7 +24,7 @@ import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
 import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
-import { progressBar } from '../render/progress.js';
+import { cliProgressBar } from '../render/progress.js';
 import { renderTerminal } from '../render/table.js';
 
 export const auditCommand: CommandSpec = {
@@ -149,13 +151,6 @@ export const auditCommand: CommandSpec = {
 
 const CONVENTIONS = ['aequa', 'fairlearn', 'aif360', 'aequitas'];
 
-function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v))
-    throw usageError(`--${flag} must be one of ${allowed.join(', ')}; got "${v}".`, 'audit');
-  return v as T;
-}
-
 /** Reads a policy file (YAML or JSON). */
 async function loadPolicy(path: string): Promise<Policy> {
   let text: string;
@@ -185,7 +180,7 @@ async function loadPolicy(path: string): Promise<Policy> {
 }
 
 /** Turns the parsed flags into AuditOptions (validates usage, not data). */
-export async function auditOptionsFromFlags(
+async function auditOptionsFromFlags(
   values: Record<string, unknown>,
   positionals: string[],
 ): Promise<AuditOptions> {
@@ -229,7 +224,7 @@ export async function auditOptionsFromFlags(
   const positive = multiFlag(v.positive);
   const control = listFlag(v.control);
   const weight = stringFlag(v.weight);
-  const engine = oneOf(stringFlag(v.engine), ['memory', 'duckdb'] as const, 'engine');
+  const engine = choiceFlag(v.engine, ['memory', 'duckdb'] as const, 'engine', cmd);
   const table = stringFlag(v.table);
   const query = stringFlag(v.query);
   return {
@@ -244,9 +239,9 @@ export async function auditOptionsFromFlags(
     ...(control.length ? { control } : {}),
     ...(weight ? { weight } : {}),
     reference,
-    convention: oneOf(stringFlag(v.convention), CONVENTIONS as ConventionName[], 'convention') ?? 'aequa',
+    convention: choiceFlag(v.convention, CONVENTIONS as ConventionName[], 'convention', cmd) ?? 'aequa',
     ...(ci !== undefined ? { ci } : {}),
-    ciMethod: oneOf(stringFlag(v['ci-method']), ['wilson', 'bootstrap'] as const, 'ci-method') ?? 'wilson',
+    ciMethod: choiceFlag(v['ci-method'], ['wilson', 'bootstrap'] as const, 'ci-method', cmd) ?? 'wilson',
     bootstrap:
       numberFlag(v.bootstrap, 'bootstrap', cmd, (x) =>
         Number.isInteger(x) && x >= 10 ? null : 'must be an integer ≥ 10',
@@ -254,15 +249,14 @@ export async function auditOptionsFromFlags(
     seed: numberFlag(v.seed, 'seed', cmd, (x) => (Number.isInteger(x) ? null : 'must be an integer')) ?? 0,
     alpha:
       numberFlag(v.alpha, 'alpha', cmd, (x) => (x > 0 && x < 1 ? null : 'must be between 0 and 1')) ?? 0.05,
-    correction: oneOf(stringFlag(v.correction), ['holm', 'bh', 'none'] as const, 'correction') ?? 'holm',
+    correction: choiceFlag(v.correction, ['holm', 'bh', 'none'] as const, 'correction', cmd) ?? 'holm',
     minGroupSize:
       numberFlag(v['min-group-size'], 'min-group-size', cmd, (x) =>
         Number.isInteger(x) && x >= 0 ? null : 'must be a non-negative integer',
       ) ?? 30,
     generalizedEntropyAlpha: numberFlag(v['ge-alpha'], 'ge-alpha', cmd) ?? 2,
     task:
-      oneOf(stringFlag(v.task), ['binary', 'regression', 'multiclass'] as const, 'task') ??
-      ('binary' as Task),
+      choiceFlag(v.task, ['binary', 'regression', 'multiclass'] as const, 'task', cmd) ?? ('binary' as Task),
     dropMissing: v['drop-missing'] === true,
     ...(engine ? { engine } : {}),
     load,
@@ -273,17 +267,13 @@ export async function auditOptionsFromFlags(
 export async function runAudit(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(auditCommand, argv);
   if (values.help) {
-    const { commandHelp } = await import('../args.js');
     io.stdout(commandHelp(auditCommand));
     return 0;
   }
   const format =
-    oneOf(stringFlag(values.format), ['table', 'json', 'markdown'] as const, 'format') ?? 'table';
+    choiceFlag(values.format, ['table', 'json', 'markdown'] as const, 'format', 'audit') ?? 'table';
   const opts = await auditOptionsFromFlags(values, positionals);
-  const bar = progressBar(
-    { write: io.stderr, isTTY: io.stderrIsTTY ?? false, columns: io.columns },
-    Boolean(io.env.CI),
-  );
+  const bar = cliProgressBar(io);
   let result: AuditResult;
   try {
     result = await audit({ ...opts, onProgress: (p) => bar.update(p) });

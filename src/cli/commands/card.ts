@@ -22,6 +22,7 @@ import {
   relatedEntries,
   renderModelCardMarkdown,
   type SignedCard,
+  sha256,
   toHex,
   toMctJson,
 } from '../../accountability/index.js';
@@ -36,7 +37,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
-import { fileSha256, projectLedgerDir } from '../ledger-hook.js';
+import { projectLedgerDir } from '../ledger-hook.js';
 import { currentActor, toolVersion } from './ledger.js';
 
 export const cardCommand: CommandSpec = {
@@ -159,15 +160,16 @@ export async function runCard(argv: readonly string[], io: CliIo): Promise<numbe
       '--model is required: the model file the card documents (or --from CARD to convert).',
       cmd,
     );
-  const { sha256 } = await fileSha256(modelPath).catch((e: unknown) => {
+  const bytes = await readFile(modelPath).catch((e: unknown) => {
     throw new AequaError('AEQ_IO_FILE_NOT_FOUND', `Cannot read the model file "${modelPath}".`, {
       cause: e,
       hint: 'Check --model.',
     });
   });
+  const sha = toHex(sha256(bytes));
   let file: Record<string, unknown> | undefined;
   try {
-    file = JSON.parse(await readFile(modelPath, 'utf8')) as Record<string, unknown>;
+    file = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch {
     file = undefined; // an ONNX or other binary model: described by its hash only
   }
@@ -190,7 +192,7 @@ export async function runCard(argv: readonly string[], io: CliIo): Promise<numbe
           throw usageError(`--runs must list entry indices below ${ledger.size}; got "${s}".`, cmd);
         return n;
       });
-    } else picked = relatedEntries(sha256, all);
+    } else picked = relatedEntries(sha, all);
     const treeSize = ledger.size;
     const entries: CardEntry[] = picked.map((i) => ({
       index: i,
@@ -202,7 +204,7 @@ export async function runCard(argv: readonly string[], io: CliIo): Promise<numbe
     const card = buildModelCard({
       model: {
         path: modelPath,
-        sha256,
+        sha256: sha,
         ...(f?.kind
           ? {
               file: {

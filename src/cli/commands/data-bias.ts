@@ -101,7 +101,7 @@ export const dataBiasCommand: CommandSpec = {
 const CMD = 'data-bias';
 
 /** Turns parsed flags into the data path and DataBiasOptions (validates usage, not data). */
-export function dataBiasOptionsFromFlags(
+function dataBiasOptionsFromFlags(
   values: Record<string, unknown>,
   positionals: readonly string[],
 ): { file: string; options: DataBiasOptions } {

@@ -14,6 +14,7 @@ import {
   type DatasheetAnswers,
   datasheetDigest,
   datasheetTemplate,
+  fileRef,
   parseDatasheetAnswers,
   profileDataset,
   renderDatasheetMarkdown,
@@ -31,7 +32,7 @@ import {
 } from '../args.js';
 import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
-import { fileSha256, LEDGER_OPTION, withLedger } from '../ledger-hook.js';
+import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
 
 export const datasheetCommand: CommandSpec = {
@@ -134,7 +135,7 @@ export async function runDatasheet(argv: readonly string[], io: CliIo): Promise<
   const answersPath = stringFlag(values.answers);
   const answers = answersPath ? await readAnswers(answersPath) : {};
   const table = await loadTable(file, loadOptionsFromFlags(values, CMD));
-  const { sha256, bytes } = await fileSha256(file);
+  const { sha256, bytes } = await fileRef(file);
   const label = stringFlag(values.label);
   const positive = multiFlag(values.positive);
   const profile = await profileDataset(table, {

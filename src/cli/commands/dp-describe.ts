@@ -4,7 +4,7 @@
  * (ε, δ) budget), and with --label/--sensitive a DP fairness audit (noisy group sizes and selection
  * rates), so that an auditor need not see the raw data. The statistics live in `src/privacy/analytics`.
  */
-import { loadTable, openDuckDbQuery, openPostgres, openSource } from '../../data/io/index.js';
+import { loadTable, openDuckDbQuery, openPostgres, openSource, quoteIdent } from '../../data/io/index.js';
 import type { SqlExecutor } from '../../metrics/index.js';
 import {
   type DpDescription,
@@ -332,12 +332,7 @@ async function openExecutor(
   if (sqlUrl === undefined) return openSource(file!, loadOptionsFromFlags(values, CMD));
   if (sqlUrl === 'duckdb' || sqlUrl.startsWith('duckdb:')) {
     const database = sqlUrl.slice('duckdb:'.length).replace(/^\/\//, '');
-    const q =
-      query ??
-      `SELECT * FROM ${table!
-        .split('.')
-        .map((p) => `"${p.replaceAll('"', '""')}"`)
-        .join('.')}`;
+    const q = query ?? `SELECT * FROM ${table!.split('.').map(quoteIdent).join('.')}`;
     return openDuckDbQuery(q, database ? { database } : {});
   }
   return openPostgres(sqlUrl, {

@@ -11,6 +11,7 @@ import {
   inclusionProofToJSON,
   Ledger,
   type RunRecord,
+  toHex,
 } from '../../accountability/index.js';
 import { closest } from '../../core/index.js';
 import { type CommandSpec, commandHelp, parseCommandArgs, stringFlag, usageError } from '../args.js';
@@ -59,7 +60,7 @@ export async function runEvidence(argv: readonly string[], io: CliIo): Promise<n
       records,
       prove: (i) => inclusionProofToJSON(ledger.prove(i, size)),
       origin: ledger.origin,
-      rootHash: Buffer.from(ledger.root(size)).toString('hex'),
+      rootHash: toHex(ledger.root(size)),
       checkpoint,
       verifierKey: ledger.meta.verifierKey,
     });

@@ -9,7 +9,7 @@
  */
 import { basename, join } from 'node:path';
 import { isAequaError, randomInt, seededRng } from '../../core/index.js';
-import { cellString, isValidAt, type Table } from '../../data/index.js';
+import { cellString, missingCount, type Table } from '../../data/index.js';
 import {
   type CounterfactualSet,
   counterfactuals,
@@ -217,6 +217,9 @@ const fmt = (v: number): string =>
   );
 const signed = (v: number): string => (v >= 0 ? `+${fmt(v)}` : `−${fmt(-v)}`);
 const shown = (v: unknown): string => (v === null ? '(missing)' : v === undefined ? '' : String(v));
+/** One counterfactual's changes as `feature: from → to; …`. */
+const changesText = (c: CounterfactualSet['counterfactuals'][number]): string =>
+  c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; ');
 
 /** Counterfactual lines of one row (plain text), indented by `pad`. */
 function counterfactualLines(x: ExplainRowExtras | undefined, pad: string): string[] {
@@ -228,9 +231,8 @@ function counterfactualLines(x: ExplainRowExtras | undefined, pad: string): stri
     `${pad}counterfactuals (${cf.originalOutcome} → ${cf.desiredOutcome}): validity ${fmt(m.validity)} · mean proximity ${fmt(m.meanProximity)} · mean sparsity ${fmt(m.meanSparsity)} · diversity ${fmt(m.diversity)} · ${m.featureSets} distinct feature set${m.featureSets === 1 ? '' : 's'}`,
   ];
   cf.counterfactuals.forEach((c, k) => {
-    const changes = c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; ');
     out.push(
-      `${pad}  ${k + 1}. ${changes}  (P(${cf.desiredOutcome}) ${fmt(c.prediction)}${c.valid ? '' : ', not valid'})`,
+      `${pad}  ${k + 1}. ${changesText(c)}  (P(${cf.desiredOutcome}) ${fmt(c.prediction)}${c.valid ? '' : ', not valid'})`,
     );
   });
   return out;
@@ -330,7 +332,7 @@ export function renderExplanationMarkdown(
       );
       for (const [k, c] of cf.counterfactuals.entries())
         out.push(
-          `| ${k + 1} | ${mdCell(c.changes.map((ch) => `${ch.feature}: ${shown(ch.from)} → ${shown(ch.to)}`).join('; '))} | ${fmt(c.prediction)} | ${c.valid ? 'yes' : 'no'} | ${fmt(c.proximity)} | ${c.sparsity} |`,
+          `| ${k + 1} | ${mdCell(changesText(c))} | ${fmt(c.prediction)} | ${c.valid ? 'yes' : 'no'} | ${fmt(c.proximity)} | ${c.sparsity} |`,
         );
       out.push('');
     }
@@ -688,7 +690,8 @@ async function globalExplanations(
   let label = labelFlag ?? modelTarget(model);
   if (labelFlag !== undefined && !data.has(labelFlag))
     throw usageError(`--label "${labelFlag}" is not a column of the data; give the label column.`, cmd);
-  if (label !== undefined && (!sample.has(label) || hasMissing(sample, label))) label = undefined;
+  if (label !== undefined && (!sample.has(label) || missingCount(sample.column(label)) > 0))
+    label = undefined;
   let target: string | Float64Array;
   let importanceTarget: string;
   if (label !== undefined) {
@@ -733,12 +736,6 @@ async function globalExplanations(
     surrogateDepth: SURROGATE_DEPTH,
     rows: sample.nrows,
   };
-}
-
-function hasMissing(t: Table, col: string): boolean {
-  const c = t.column(col);
-  for (let i = 0; i < t.nrows; i++) if (!isValidAt(c, i)) return true;
-  return false;
 }
 
 async function explainDisparity(

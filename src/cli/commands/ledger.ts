@@ -2,7 +2,8 @@
  * @module cli/commands/ledger
  * `aequa ledger init|log|show N|prove N|consistency OLD NEW|verify|checkpoint|export`: the
  * project's tamper-evident run ledger (RFC 9162 Merkle log with C2SP signed checkpoints, see
- * src/accountability). Also `appendRunRecord`, which other commands call to record their run.
+ * src/accountability). Also `appendRunRecord`, a programmatic append (commands record through
+ * `withLedger` in cli/ledger-hook).
  */
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';

@@ -95,7 +95,7 @@ export const METHODS = {
 } as const;
 
 /** The methods that only post-process a model's scores, so they also work on a given `--model`. */
-export const POST_METHODS: ReadonlySet<Method> = new Set<Method>([
+const POST_METHODS: ReadonlySet<Method> = new Set<Method>([
   'threshold-optimizer',
   'reject-option',
   'calibrated-eq-odds',
@@ -154,7 +154,7 @@ export function parseGroupRule(text: string): PerGroupSpec {
 export type Method = keyof typeof METHODS;
 
 /** How `--choose` picks the run whose model is saved and reported as "after". */
-export const CHOICES = ['first', 'best-accuracy', 'lowest-disparity', 'pareto-knee'] as const;
+const CHOICES = ['first', 'best-accuracy', 'lowest-disparity', 'pareto-knee'] as const;
 
 const CONSTRAINT_FLAGS: Readonly<
   Record<

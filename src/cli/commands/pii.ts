@@ -201,8 +201,9 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
   // Named columns are read as text, so leading zeros and long digit runs survive.
   const schema = Object.fromEntries(cols.map((c) => [c, 'category' as const]));
   const table = await loadTable(file!, { ...load, ...(cols.length ? { schema } : {}) });
-  const scan = scanTable(table, { ...opts, ...(cols.length ? { columns: cols } : {}) });
+  const scanAll = () => scanTable(table, { ...opts, ...(cols.length ? { columns: cols } : {}) });
   if (sub === 'scan') {
+    const scan = scanAll();
     if (json) io.stdout(`${JSON.stringify({ schemaVersion: 1, file, ...scan }, null, 2)}\n`);
     else {
       const lines = [`${file}: ${scan.rows} rows`, ''];
@@ -232,8 +233,13 @@ export async function runPii(argv: readonly string[], io: CliIo): Promise<number
   const pseudo = listFlag(v.pseudonymize);
   if (pseudo.length > 0 && key === undefined)
     throw usageError('--pseudonymize needs --hash-key-file FILE (a secret of at least 16 bytes).', CMD);
+  // Named columns are redacted as given; otherwise the scan picks the columns holding personal data.
   const targets = (
-    cols.length ? cols : scan.columns.filter((c) => c.cellsWithPii > 0).map((c) => c.column)
+    cols.length
+      ? cols
+      : scanAll()
+          .columns.filter((c) => c.cellsWithPii > 0)
+          .map((c) => c.column)
   ).filter((c) => !pseudo.includes(c));
   let red = redactTable(table, targets, redactOpts);
   if (pseudo.length > 0) red = pseudonymizeColumns(red, pseudo, { key: key!, prefix: 'pid_' });

@@ -69,7 +69,7 @@ export const predictCommand: CommandSpec = {
 };
 
 /** Adds score and prediction columns (binary: P(positive) and 1/0; multiclass: per-class scores and the argmax class; regression: the value). */
-export function withPredictions(
+function withPredictions(
   table: Table,
   model: Model,
   p: Float64Array,
@@ -78,16 +78,16 @@ export function withPredictions(
   predName: string,
 ): Table {
   const n = table.nrows;
-  if (model.task === 'regression') return table.withColumn(predName, numberColumn(Array.from(p)));
+  if (model.task === 'regression') return table.withColumn(predName, numberColumn(p));
   if (model.task === 'binary') {
     const pred = new Array<number>(n);
     for (let i = 0; i < n; i++) pred[i] = p[i]! >= threshold ? 1 : 0;
-    return table.withColumn(scoreName, numberColumn(Array.from(p))).withColumn(predName, numberColumn(pred));
+    return table.withColumn(scoreName, numberColumn(p)).withColumn(predName, numberColumn(pred));
   }
   const k = model.classes.length;
   let out = table;
   for (let c = 0; c < k; c++) {
-    const col = new Array<number>(n);
+    const col = new Float64Array(n);
     for (let i = 0; i < n; i++) col[i] = p[i * k + c]!;
     out = out.withColumn(`${scoreName}_${model.classes[c]}`, numberColumn(col));
   }

@@ -67,7 +67,9 @@ describe('aequa privacy', () => {
       '1e-5',
     ];
     expect(await runCli(argv, c)).toBe(0);
-    expect(c.out()).toMatch(/^ε = 2\.10137 at δ = 0\.00001 .*\n {2}1000 steps/);
+    expect(c.out()).toMatch(
+      /^ε = 2\.10137 at δ = 0\.00001 \(RDP accountant, best order α = [\d.]+ of \d+\)\n {2}1000 steps/,
+    );
   });
 
   it('noise solves for σ and reports the ε it spends', async () => {

@@ -103,6 +103,29 @@ function fmtNum(x: number): string {
   return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x);
 }
 
+/** ε of `steps` sampled-Gaussian steps by either accountant, with the one detail each reports. */
+function spentEpsilon(
+  accountant: 'rdp' | 'prv',
+  q: number,
+  sigma: number,
+  steps: number,
+  d: number,
+  gridStep: number,
+): { epsilon: number; detail: { gridStep: number } | { order: number }; how: string } {
+  if (accountant === 'prv')
+    return {
+      epsilon: prvAccountant({ sampleRate: q, noiseMultiplier: sigma, steps, gridStep }).epsilon(d),
+      detail: { gridStep },
+      how: `PRV accountant: an upper bound, grid h = ${gridStep}`,
+    };
+  const r = dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps, delta: d });
+  return {
+    epsilon: r.epsilon,
+    detail: { order: r.order },
+    how: `RDP accountant, best order α = ${r.order} of ${DEFAULT_RDP_ORDERS.length}`,
+  };
+}
+
 /** Runs `aequa privacy`; returns the exit code (usage errors are thrown for the dispatcher: exit 2). */
 export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(privacyCommand, argv);
@@ -137,34 +160,13 @@ export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<nu
       throw usageError('--noise-multiplier is required, e.g. --noise-multiplier 1.1.', CMD);
     const d = delta(values);
     const t = steps(values, q);
-    if (accountant === 'prv') {
-      const prv = prvAccountant({ sampleRate: q, noiseMultiplier: sigma, steps: t, gridStep });
-      const epsilon = prv.epsilon(d);
-      const out = {
-        schemaVersion: 1,
-        epsilon,
-        delta: d,
-        accountant,
-        gridStep,
-        sampleRate: q,
-        noiseMultiplier: sigma,
-        steps: t,
-      };
-      if (format === 'json') io.stdout(`${JSON.stringify(out, null, 2)}\n`);
-      else
-        io.stdout(
-          `ε = ${fmtNum(epsilon)} at δ = ${d} (PRV accountant: an upper bound, grid h = ${gridStep})\n` +
-            `  ${t} steps of the sampled Gaussian, q = ${fmtNum(q)}, σ = ${sigma}\n`,
-        );
-      return 0;
-    }
-    const r = dpSgdEpsilon({ sampleRate: q, noiseMultiplier: sigma, steps: t, delta: d });
+    const { epsilon, detail, how } = spentEpsilon(accountant, q, sigma, t, d, gridStep);
     const out = {
       schemaVersion: 1,
-      epsilon: r.epsilon,
+      epsilon,
       delta: d,
       accountant,
-      order: r.order,
+      ...detail,
       sampleRate: q,
       noiseMultiplier: sigma,
       steps: t,
@@ -172,7 +174,7 @@ export async function runPrivacy(argv: readonly string[], io: CliIo): Promise<nu
     if (format === 'json') io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else
       io.stdout(
-        `ε = ${fmtNum(r.epsilon)} at δ = ${d} (RDP accountant, best order α = ${r.order} of ${DEFAULT_RDP_ORDERS.length})\n` +
+        `ε = ${fmtNum(epsilon)} at δ = ${d} (${how})\n` +
           `  ${t} steps of the sampled Gaussian, q = ${fmtNum(q)}, σ = ${sigma}\n`,
       );
     return 0;

@@ -119,6 +119,28 @@ describe('aequa responsibility', () => {
     expect(out()).toMatch(/Selection-rate gap (F − M|M − F)/);
   });
 
+  it('leaves rows without a label out of every figure, and says so', async () => {
+    // The same data with the labels of the first 10 rows removed: figures must equal those of the
+    // 390 labelled rows alone.
+    const lines = (await import('node:fs')).readFileSync(csv, 'utf8').trimEnd().split('\n');
+    const blank = [lines[0]!, ...lines.slice(1, 11).map((l) => l.replace(/,[01]$/, ',')), ...lines.slice(11)];
+    const partial = join(dir, 'partial.csv');
+    const labelled = join(dir, 'labelled.csv');
+    await writeFile(partial, `${blank.join('\n')}\n`);
+    await writeFile(labelled, `${[lines[0]!, ...lines.slice(11)].join('\n')}\n`);
+    const args = ['--label', 'y', '--positive', '1', '--sensitive', 'sex', '--min-size', '20', '--format', 'json'];
+    const a = captureIo();
+    await runResponsibility([modelPath, partial, ...args], a);
+    const b = captureIo();
+    await runResponsibility([modelPath, labelled, ...args], b);
+    expect(a.err()).toContain('note: 10 row(s) without a value in "y" left out.');
+    const ra = JSON.parse(a.out()) as ResponsibilityResult;
+    const rb = JSON.parse(b.out()) as ResponsibilityResult;
+    expect(ra.rows).toBe(390);
+    expect(ra.errorRate).toBe(rb.errorRate);
+    expect(ra.gap).toEqual(rb.gap);
+  });
+
   it('refuses missing flags and a --train without --learner', async () => {
     const { io } = capture();
     await expect(runResponsibility([modelPath, csv, '--sensitive', 'sex'], io)).rejects.toThrow(

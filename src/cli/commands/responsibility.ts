@@ -15,11 +15,11 @@ import {
   errorTree,
   findSlices,
   type GapDecomposition,
-  groupIndex,
   type SliceReport,
 } from '../../accountability/index.js';
 import { AequaError } from '../../core/index.js';
-import { resolvePositive, toBinary } from '../../data/index.js';
+import { groupCodes } from '../../bias/index.js';
+import { isValidAt, missingCount, resolvePositive, toBinary } from '../../data/index.js';
 import { learnerByName, parseParams } from '../../models/index.js';
 import {
   type CommandSpec,
@@ -214,14 +214,24 @@ export async function runResponsibility(argv: readonly string[], io: CliIo): Pro
       },
     );
   const loadOpts = loadOptionsFromFlags(values, cmd);
-  const table = await loadTable(positionals[1]!, loadOpts);
+  const loaded = await loadTable(positionals[1]!, loadOpts);
+  const labelCol = loaded.column(label, 'label');
   // Default positive value: the model's positive class, which the training run already resolved.
   const given = multiFlag(values.positive);
-  const positive = resolvePositive(table.column(label, 'label'), {
+  const positive = resolvePositive(labelCol, {
     name: label,
     role: 'label',
     positive: given.length ? given : model.classes.slice(1, 2),
   }).positive;
+  // A row without a label can be neither right nor wrong: leave it out of every figure.
+  const unlabelled = missingCount(labelCol);
+  let table = loaded;
+  if (unlabelled > 0) {
+    const keep: number[] = [];
+    for (let i = 0; i < loaded.nrows; i++) if (isValidAt(labelCol, i)) keep.push(i);
+    table = loaded.take(Uint32Array.from(keep));
+    io.stderr(`note: ${unlabelled} row(s) without a value in "${label}" left out.\n`);
+  }
   const y = toBinary(table.column(label, 'label'), positive);
   const scores = await model.predictProba(table);
   const n = table.nrows;
@@ -245,7 +255,7 @@ export async function runResponsibility(argv: readonly string[], io: CliIo): Pro
     labels: y.values,
     scores,
     decisions,
-    groups: groupIndex(table, sensitive),
+    groups: groupCodes(table, [sensitive]),
     ...(reference ? { reference } : {}),
     ...(group ? { group } : {}),
   });

@@ -4,11 +4,11 @@
  * three parties each run `node cli/main.js secagg …` as separate processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSecAgg } from '../../privacy/node.js';
+import { transpileTo } from '../../privacy/secagg/transpile.fixture.js';
 import { runCli } from '../run.js';
 import { captureIo } from '../test-io.fixture.js';
 
@@ -73,19 +73,11 @@ const PARTS = [
 
 beforeAll(() => {
   work = mkdtempSync(join(ROOT, '.secagg-test-'));
-  for (const f of walk(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
-    const js = ts.transpileModule(readFileSync(f, 'utf8'), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: true,
-      },
-    }).outputText;
-    const dest = join(work, relative(SRC, f)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, js);
-  }
-  writeFileSync(join(work, 'package.json'), '{"type":"module"}');
+  transpileTo(
+    SRC,
+    walk(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')),
+    work,
+  );
   main = join(work, 'cli', 'main.js');
   for (const [i, rows] of PARTS.entries())
     writeFileSync(

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AequaError } from '../../core/index.js';
-import { resolvePositive, type Table, toBinary } from '../../data/index.js';
+import { cellString, resolvePositive, type Table, toBinary } from '../../data/index.js';
 import { loadTable } from '../../data/io/index.js';
 import type { Confusion } from '../../metrics/index.js';
 import { falsePositiveRate, selectionRate, truePositiveRate } from '../../metrics/index.js';
@@ -103,14 +103,8 @@ const int = (v: unknown, name: string, min: number) =>
     Number.isInteger(x) && x >= min ? null : `must be an integer ≥ ${min}`,
   );
 
-function cellText(col: ReturnType<Table['column']>, i: number): string | null {
-  if (col.valid !== null && !col.valid.isValid(i)) return null;
-  if (col.kind === 'category') return col.levels[col.codes[i]!]!;
-  return String(col.values[i]);
-}
-
 /** Per-group confusion counts of one party's data (rows with a missing cell are skipped). */
-export function localConfusion(
+function localConfusion(
   table: Table,
   o: { label: string; prediction: string; sensitive: string; positive: readonly string[] },
 ): Record<string, Confusion> {
@@ -124,7 +118,7 @@ export function localConfusion(
   const p = toBinary(pc, pos);
   const acc: Record<string, [number, number, number, number]> = {};
   for (let i = 0; i < table.nrows; i++) {
-    const g = cellText(sc, i);
+    const g = cellString(sc, i);
     if (g === null || (y.valid !== null && !y.valid.isValid(i)) || (p.valid !== null && !p.valid.isValid(i)))
       continue;
     const c = (acc[g] ??= [0, 0, 0, 0]);

@@ -4,7 +4,7 @@
  * fits a built-in learner on a seeded, stratified training split, prints validation metrics and
  * writes the model (and, with --onnx, an ONNX export). No learning logic here.
  */
-import { seededRng } from '../../core/index.js';
+import { Adder, seededRng } from '../../core/index.js';
 import { type Table, toBinary } from '../../data/index.js';
 import { rocAuc, scoreHistogram } from '../../metrics/index.js';
 import {
@@ -14,6 +14,7 @@ import {
   type Learner,
   learnerByName,
   logLoss,
+  meanSquaredError,
   parseParams,
   type SavableModel,
   saveModelJSON,
@@ -22,6 +23,7 @@ import {
 import { DpSgdModel, type DpSgdOptions, dpSgd } from '../../privacy/index.js';
 import {
   type CommandSpec,
+  choiceFlag,
   commandHelp,
   listFlag,
   multiFlag,
@@ -34,7 +36,7 @@ import { writeFileAtomic } from '../fs.js';
 import type { CliIo } from '../io.js';
 import { LEDGER_OPTION, withLedger } from '../ledger-hook.js';
 import { LOAD_OPTIONS, loadOptionsFromFlags } from '../load-flags.js';
-import { progressBar } from '../render/progress.js';
+import { cliProgressBar } from '../render/progress.js';
 
 export const trainCommand: CommandSpec = {
   name: 'train',
@@ -155,14 +157,9 @@ export async function validate(model: SavableModel, table: Table, label: string)
   if (model.task === 'regression') {
     if (col.kind !== 'number')
       throw usageError(`The label "${label}" must be numeric for a regression model.`, 'train');
-    let se = 0;
-    let ae = 0;
-    for (let i = 0; i < n; i++) {
-      const e = p[i]! - col.values[i]!;
-      se += e * e;
-      ae += Math.abs(e);
-    }
-    return { rows: n, rmse: Math.sqrt(se / n), mae: ae / n };
+    const ae = new Adder();
+    for (let i = 0; i < n; i++) ae.add(Math.abs(p[i]! - col.values[i]!));
+    return { rows: n, rmse: Math.sqrt(meanSquaredError(col.values, p)), mae: ae.value / n };
   }
   if (model.task === 'binary') {
     const y = toBinary(col, [model.classes[1]!]).values;
@@ -244,6 +241,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
   const label = stringFlag(values.label);
   if (!label) throw usageError('--label is required: the column to predict.', cmd);
   if (positionals.length !== 1) throw usageError('Give exactly one training data file.', cmd);
+  const format = choiceFlag(values.format, ['table', 'json'] as const, 'format', cmd) ?? 'table';
   const learnerName = stringFlag(values.learner) ?? 'logistic';
   const seed =
     numberFlag(values.seed, 'seed', cmd, (x) => (Number.isInteger(x) ? null : 'must be an integer')) ?? 0;
@@ -294,10 +292,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     valid = data.take(split.test);
   }
 
-  const bar = progressBar(
-    { write: io.stderr, isTTY: io.stderrIsTTY ?? false, columns: io.columns },
-    Boolean(io.env.CI),
-  );
+  const bar = cliProgressBar(io);
   const t0 = performance.now();
   let model: SavableModel;
   try {
@@ -333,7 +328,7 @@ export async function runTrain(argv: readonly string[], io: CliIo): Promise<numb
     model: out,
     ...(onnxPath ? { onnx: onnxPath } : {}),
   };
-  if (stringFlag(values.format) === 'json') io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  if (format === 'json') io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else {
     const f = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(4));
     const lines = [

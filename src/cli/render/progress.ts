@@ -3,6 +3,7 @@
  * A progress bar for long work, drawn on stderr only when it is a TTY (never in pipes, files or CI
  * logs). The library emits progress events; this turns them into a bar.
  */
+import type { CliIo } from '../io.js';
 
 export interface Progress {
   readonly label: string;
@@ -14,6 +15,17 @@ export interface ProgressTarget {
   write(text: string): void;
   readonly isTTY: boolean;
   readonly columns?: number | undefined;
+}
+
+/**
+ * The bar of a command: on the io's stderr, off unless stderr is a TTY and CI is unset.
+ * @example const bar = cliProgressBar(io); bar.update({ label: 'fit', done: 1, total: 2 }); bar.finish();
+ */
+export function cliProgressBar(io: CliIo): ReturnType<typeof progressBar> {
+  return progressBar(
+    { write: io.stderr, isTTY: io.stderrIsTTY ?? false, columns: io.columns },
+    Boolean(io.env.CI),
+  );
 }
 
 /** A bar on `target`; draws nothing unless it is a TTY and `ci` is false. */

@@ -84,6 +84,25 @@ export interface Prepared {
 }
 
 /**
+ * The background rows of `opts`, checked to be present and non-empty.
+ * @param why - appended to the expected value in the error (e.g. what the background is for).
+ * @throws {AEQ_INVALID_ARGUMENT} without a background, or for one of 0 rows.
+ * @example requireBackground('kernelShap', { background: train.take(sample) }) // that table
+ */
+export function requireBackground(fn: string, opts: Pick<AttributionOptions, 'background'>, why = ''): Table {
+  const bg = opts.background;
+  if (bg === undefined || bg.nrows === 0)
+    throw new InvalidArgumentError(
+      fn,
+      'background',
+      bg === undefined ? undefined : 'a table of 0 rows',
+      `a table of background rows with the model features${why}`,
+      'Pass background: rows of the training data (e.g. 100 sampled rows).',
+    );
+  return bg;
+}
+
+/**
  * Resolves rows, features, output, background (summarised by k-means when larger than
  * `maxBackground`) and the interventional game.
  * @throws {AEQ_INVALID_ARGUMENT} without a background, or for rows out of range.
@@ -92,19 +111,8 @@ export interface Prepared {
 export function prepareBlackBox(fn: string, model: Model, data: Table, opts: AttributionOptions): Prepared {
   const rowIndex = resolveRows(fn, data, opts.rows);
   const groups = resolveGroups(model.features, opts.groups);
-  const spec = outputSpec(model, {
-    ...(opts.link ? { link: opts.link } : {}),
-    ...(opts.classIndex === undefined ? {} : { classIndex: opts.classIndex }),
-  });
-  const bg = opts.background;
-  if (bg === undefined || bg.nrows === 0)
-    throw new InvalidArgumentError(
-      fn,
-      'background',
-      bg === undefined ? undefined : 'a table of 0 rows',
-      'a table of background rows with the model features',
-      'Pass background: rows of the training data (e.g. 100 sampled rows).',
-    );
+  const spec = outputSpec(model, opts);
+  const bg = requireBackground(fn, opts);
   const seed = opts.seed ?? 0;
   const rng = seededRng(seed);
   const maxBackground = opts.maxBackground ?? 100;

@@ -4,7 +4,7 @@
  * the model's own encoded design matrix (from its `Preprocessor`) and sum encoded-column attributions
  * per raw feature (a one-hot category's columns, and its missing indicator, are one feature).
  */
-import { InvalidArgumentError, type Rng, seededRng } from '../../core/index.js';
+import { type Rng, seededRng } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import type { Matrix, Model, Preprocessor } from '../../models/index.js';
 import type { ExplainMethod, Explanation, FeatureValue, RowExplanation } from '../explanation.js';
@@ -12,7 +12,7 @@ import { kmeans } from '../kmeans.js';
 import { encodedGroups, type FeatureGroups, resolveGroups, tableValues } from '../maskers/features.js';
 import { checkModelColumns } from '../maskers/interventional.js';
 import { type OutputSpec, outputSpec } from '../output.js';
-import { type AttributionOptions, resolveRows } from './common.js';
+import { type AttributionOptions, requireBackground, resolveRows } from './common.js';
 
 /** A model that encodes its input with a `Preprocessor` (every built-in learner). */
 export interface EncodedModel extends Model {
@@ -51,10 +51,7 @@ export function prepareEncoded(
 ): EncodedPrep {
   const rowIndex = resolveRows(fn, data, opts.rows);
   const groups = resolveGroups(model.features, opts.groups);
-  const spec = outputSpec(model, {
-    ...(opts.link ? { link: opts.link } : {}),
-    ...(opts.classIndex === undefined ? {} : { classIndex: opts.classIndex }),
-  });
+  const spec = outputSpec(model, opts);
   checkModelColumns(data, model.features, 'data');
   const rows = data.take(rowIndex);
   const x = model.preprocessor.transform(rows);
@@ -74,15 +71,7 @@ export function encodedBackground(
   rng: Rng,
   summarise = true,
 ): { readonly z: Matrix; readonly weights: Float64Array; readonly parameters: Record<string, unknown> } {
-  const bg = opts.background;
-  if (bg === undefined || bg.nrows === 0)
-    throw new InvalidArgumentError(
-      fn,
-      'background',
-      bg === undefined ? undefined : 'a table of 0 rows',
-      'a table of background rows with the model features',
-      'Pass background: rows of the training data (e.g. 100 sampled rows).',
-    );
+  const bg = requireBackground(fn, opts);
   checkModelColumns(bg, model.features, 'background');
   const max = opts.maxBackground ?? 100;
   if (summarise && bg.nrows > max) {

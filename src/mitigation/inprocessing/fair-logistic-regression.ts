@@ -17,6 +17,7 @@ import {
   type Matrix,
   owlqnMinimize,
 } from '../../models/index.js';
+import { sparseRowsOf } from '../sparse-rows.js';
 import { checkLambda, checkPenalty, type FairnessPenalty, penaltyTerms } from './penalty.js';
 import { prepareFairFit } from './setup.js';
 
@@ -148,22 +149,7 @@ export function fairLogisticObjective(
   const n = x.rows;
   const d = x.cols;
   // Compressed sparse rows of x (one-hot columns are mostly zero).
-  let nnz = 0;
-  for (let t = 0; t < x.data.length; t++) if (x.data[t] !== 0) nnz++;
-  const start = new Int32Array(n + 1);
-  const col = new Int32Array(nnz);
-  const val = new Float64Array(nnz);
-  for (let i = 0, k = 0; i < n; i++) {
-    start[i] = k;
-    for (let j = 0; j < d; j++) {
-      const v = x.data[i * d + j]!;
-      if (v !== 0) {
-        col[k] = j;
-        val[k++] = v;
-      }
-    }
-    start[i + 1] = k;
-  }
+  const { start, index: col, value: val } = sparseRowsOf(x);
   const W = new Adder();
   for (let i = 0; i < n; i++) W.add(w[i]!);
   const invW = 1 / W.value;

@@ -112,24 +112,6 @@ export interface XY {
   readonly threshold: number;
 }
 
-/** Upper concave envelope of points sorted by x (monotone chain; ties keep the highest y). */
-export function upperHull(points: readonly XY[]): XY[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || b.y - a.y);
-  const hull: XY[] = [];
-  for (const p of sorted) {
-    if (hull.length > 0 && hull[hull.length - 1]!.x === p.x) continue; // same x, lower y
-    while (hull.length >= 2) {
-      const a = hull[hull.length - 2]!;
-      const b = hull[hull.length - 1]!;
-      // Drop b when it lies on or below the segment a → p.
-      if ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) >= 0) hull.pop();
-      else break;
-    }
-    hull.push(p);
-  }
-  return hull;
-}
-
 /**
  * The rule that reaches x on a curve sorted by increasing x (a hull, or a monotone threshold curve)
  * by mixing the two thresholds around it, and the curve's value there.

@@ -11,8 +11,8 @@ import { Adder, AequaError, InvalidArgumentError, listSome, randomInt, seededRng
 import { type Column, createTable, type Table } from '../../data/index.js';
 import {
   type Matrix,
-  MODEL_FORMAT_VERSION,
   type ModelFile,
+  modelFileOf,
   owlqnMinimize,
   type Preprocessor,
   prepareFitData,
@@ -21,6 +21,7 @@ import {
   type SavableModel,
 } from '../../models/index.js';
 import { groupCodes } from '../groups.js';
+import { sparseRowsOf } from '../sparse-rows.js';
 
 /** Options of {@link lfr}. */
 export interface LfrOptions {
@@ -252,25 +253,12 @@ export function lfrObjective(p: LfrProblem): (theta: Float64Array, grad: Float64
   const d = x.cols;
   // Compressed sparse rows of x and ‖xᵢ‖²: one-hot columns are mostly zero, so distances and
   // reconstructions go through xᵢ·v_k (non-zeros × K) and the K × K Gram matrix of the prototypes.
-  let nnz = 0;
-  for (let t = 0; t < x.data.length; t++) if (x.data[t] !== 0) nnz++;
-  const start = new Int32Array(n + 1);
-  const col = new Int32Array(nnz);
-  const val = new Float64Array(nnz);
+  const { start, index: col, value: val } = sparseRowsOf(x);
   const xx = new Float64Array(n);
-  for (let i = 0, t = 0; i < n; i++) {
-    start[i] = t;
+  for (let i = 0; i < n; i++) {
     let q = 0;
-    for (let j = 0; j < d; j++) {
-      const v = x.data[i * d + j]!;
-      if (v !== 0) {
-        col[t] = j;
-        val[t++] = v;
-        q += v * v;
-      }
-    }
+    for (let t = start[i]!; t < start[i + 1]!; t++) q += val[t]! * val[t]!;
     xx[i] = q;
-    start[i + 1] = t;
   }
   // Buffers reused by every evaluation (the objective allocates nothing per row).
   const M = new Float64Array(n * K);
@@ -511,17 +499,7 @@ export class LfrModel implements SavableModel {
       labelProbabilities: Array.from(this.labelProbabilities),
       sensitive: this.sensitive,
     };
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'lfr',
-      task: 'binary',
-      features: [...this.features],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
-      parameters,
-    };
+    return modelFileOf(this, parameters);
   }
 }
 

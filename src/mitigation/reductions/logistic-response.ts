@@ -6,7 +6,7 @@
  * reduced problem is solved by damped Newton steps warm-started from the previous solution, so a
  * refit costs a few passes over the nonzeros instead of a full fit with re-encoding.
  */
-import { InvalidArgumentError } from '../../core/index.js';
+import { Adder, fsum, InvalidArgumentError } from '../../core/index.js';
 import type { Table } from '../../data/index.js';
 import {
   choleskySolve,
@@ -15,56 +15,35 @@ import {
   type Model,
   type Preprocessor,
 } from '../../models/index.js';
+import { type SparseRows, sparseRowsOf } from '../sparse-rows.js';
 
 /** Rows encoded per chunk, so the dense encoding of a large table never exists at once. */
 const CHUNK = 8192;
 
-/** The encoded training rows in compressed sparse row form (indices ascending within a row). */
-export interface SparseRows {
-  readonly rows: number;
-  readonly cols: number;
-  /** Row r's entries are at [start[r], start[r + 1]). */
-  readonly start: Uint32Array;
-  readonly index: Int32Array;
-  readonly value: Float64Array;
-}
-
 /** Encodes `table` with `pre` into sparse rows, chunk by chunk. */
 export function encodeSparse(pre: Preprocessor, table: Table): SparseRows {
   const n = table.nrows;
-  const d = pre.outputNames.length;
   const start = new Uint32Array(n + 1);
-  let index = new Int32Array(Math.max(16, n * Math.min(d, 16)));
-  let value = new Float64Array(index.length);
+  const chunks: SparseRows[] = [];
   let nnz = 0;
   for (let lo = 0; lo < n; lo += CHUNK) {
     const hi = Math.min(n, lo + CHUNK);
     const rows = new Uint32Array(hi - lo);
     for (let i = 0; i < rows.length; i++) rows[i] = lo + i;
-    const x = pre.transform(lo === 0 && hi === n ? table : table.take(rows)).data;
-    for (let i = 0; i < hi - lo; i++) {
-      if (nnz + d > index.length) {
-        const grow = Math.max(index.length * 2, nnz + d);
-        const ni = new Int32Array(grow);
-        ni.set(index);
-        index = ni;
-        const nv = new Float64Array(grow);
-        nv.set(value);
-        value = nv;
-      }
-      const off = i * d;
-      for (let j = 0; j < d; j++) {
-        const v = x[off + j]!;
-        if (v !== 0) {
-          index[nnz] = j;
-          value[nnz] = v;
-          nnz++;
-        }
-      }
-      start[lo + i + 1] = nnz;
-    }
+    const c = sparseRowsOf(pre.transform(lo === 0 && hi === n ? table : table.take(rows)));
+    for (let i = 1; i <= hi - lo; i++) start[lo + i] = nnz + c.start[i]!;
+    nnz += c.index.length;
+    chunks.push(c);
   }
-  return { rows: n, cols: d, start, index: index.slice(0, nnz), value: value.slice(0, nnz) };
+  const index = new Int32Array(nnz);
+  const value = new Float64Array(nnz);
+  let at = 0;
+  for (const c of chunks) {
+    index.set(c.index, at);
+    value.set(c.value, at);
+    at += c.index.length;
+  }
+  return { rows: n, cols: pre.outputNames.length, start, index, value };
 }
 
 /** A reusable weighted logistic fit on fixed encoded rows. */
@@ -107,13 +86,11 @@ export function logisticResponder(
     fit(labels, weights) {
       if (labels.length !== n || weights.length !== n)
         throw new InvalidArgumentError('logisticResponder', 'labels', `length ${labels.length}`, `${n} rows`);
-      let sw = 0;
-      for (let i = 0; i < n; i++) sw += weights[i]!;
       const k: LogisticKernel = {
         x,
         y: labels,
         w: weights,
-        invSw: 1 / sw,
+        invSw: 1 / fsum(weights),
         l2: lambda,
         fitIntercept: s.fitIntercept,
       };
@@ -149,7 +126,7 @@ export function logisticResponder(
 }
 
 /** Inputs of {@link logisticObjective}. */
-export interface LogisticKernel {
+interface LogisticKernel {
   readonly x: SparseRows;
   readonly y: Float64Array;
   readonly w: Float64Array;
@@ -237,7 +214,7 @@ function linearPredictor(x: SparseRows, theta: Float64Array, out: Float64Array):
  * through `comp`) and, when `hess` is given, the Hessian (p × p, both triangles), accumulated over
  * pairs of nonzeros only: O(nnz²) per row. The readable form: H = Xᵀ·diag(w·p(1 − p))·X/Σw + l2·I.
  */
-export function logisticObjective(
+function logisticObjective(
   k: LogisticKernel,
   theta: Float64Array,
   grad: Float64Array,
@@ -250,8 +227,7 @@ export function logisticObjective(
   grad.fill(0);
   comp.fill(0);
   if (hess !== undefined) hess.fill(0);
-  let loss = 0;
-  let lossComp = 0;
+  const loss = new Adder();
   for (let i = 0; i < x.rows; i++) {
     const wi = w[i]!;
     if (wi === 0) continue;
@@ -260,10 +236,7 @@ export function logisticObjective(
     let eta = theta[0]!;
     for (let p = b; p < e; p++) eta += theta[1 + index[p]!]! * value[p]!;
     const yi = y[i]!;
-    const li = wi * (softplus(eta) - yi * eta);
-    const t = loss + li;
-    lossComp += Math.abs(loss) >= Math.abs(li) ? loss - t + li : li - t + loss;
-    loss = t;
+    loss.add(wi * (softplus(eta) - yi * eta));
     const pr = sigmoid(eta);
     const r = wi * (pr - yi);
     compAdd(grad, comp, 0, r);
@@ -302,28 +275,24 @@ export function logisticObjective(
     }
     if (!k.fitIntercept) for (let a = 0; a < q; a++) hess[a] = hess[a * q] = 0;
   }
-  return (loss + lossComp) * invSw + 0.5 * k.l2 * pen;
+  return loss.value * invSw + 0.5 * k.l2 * pen;
 }
 
 /** The objective's value alone (Σw·(softplus(η) − yη)/Σw + ½·l2·‖β‖²), for line-search trials. */
 function logisticLoss(k: LogisticKernel, theta: Float64Array): number {
   const { x, y, w, invSw } = k;
   const { start, index, value } = x;
-  let loss = 0;
-  let lossComp = 0;
+  const loss = new Adder();
   for (let i = 0; i < x.rows; i++) {
     const wi = w[i]!;
     if (wi === 0) continue;
     let eta = theta[0]!;
     for (let p = start[i]!, e = start[i + 1]!; p < e; p++) eta += theta[1 + index[p]!]! * value[p]!;
-    const li = wi * (softplus(eta) - y[i]! * eta);
-    const t = loss + li;
-    lossComp += Math.abs(loss) >= Math.abs(li) ? loss - t + li : li - t + loss;
-    loss = t;
+    loss.add(wi * (softplus(eta) - y[i]! * eta));
   }
   let pen = 0;
   for (let j = 1; j < theta.length; j++) pen += theta[j]! * theta[j]!;
-  return (loss + lossComp) * invSw + 0.5 * k.l2 * pen;
+  return loss.value * invSw + 0.5 * k.l2 * pen;
 }
 
 function sigmoid(z: number): number {

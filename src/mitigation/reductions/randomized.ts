@@ -14,6 +14,7 @@ import {
   type Model,
   type ModelFile,
   type ModelTask,
+  modelFileOf,
   type Preprocessor,
   preprocessorFromJSON,
   registerModelKind,
@@ -203,17 +204,7 @@ export class ConstantModel implements SavableModel {
   }
 
   toJSON(): ModelFile {
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'constant',
-      task: this.task,
-      features: [],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
-      parameters: { value: this.value },
-    };
+    return modelFileOf(this, { value: this.value });
   }
 }
 

@@ -104,7 +104,7 @@ export async function loadOnnxModel(
   if (width > 0 && width !== encodedWidth)
     throw new AequaError(
       'AEQ_MODEL_FEATURES',
-      `The ONNX input "${input.name}" expects ${width} columns per row, but ${pre ? 'the encoding gives' : `${features.length} features were given`} ${encodedWidth}.`,
+      `The ONNX input "${input.name}" expects ${width} columns per row, but ${pre ? `the encoding gives ${encodedWidth}` : `${features.length} features were given`}.`,
       { hint: 'Pass the same columns, in the same order, as the model was trained on.' },
     );
   const outName = opts.output ?? session.outputMetadata.find((o) => o.isTensor)?.name;

@@ -18,7 +18,7 @@ import {
 import type { Table } from '../../data/index.js';
 import { prepareFitData } from '../fit-data.js';
 import type { FitOptions, Learner, Matrix, ModelFile, ModelTask, SavableModel } from '../model.js';
-import { registerModelKind } from '../persist.js';
+import { modelFileOf, registerModelKind } from '../persist.js';
 import { type Preprocessor, preprocessorFromJSON } from '../preprocess.js';
 import {
   checkAbort,
@@ -647,17 +647,7 @@ class FittedGbdt implements GbdtModel {
       trees: this.trees.map(treeNodesToJSON),
       trainLoss: Array.from(this.trainLoss),
     };
-    return {
-      format: 'aequa-model',
-      version: 1,
-      kind: 'gbdt',
-      task: this.task,
-      features: [...this.features],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
-      parameters,
-    };
+    return modelFileOf(this, parameters);
   }
 }
 

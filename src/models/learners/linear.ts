@@ -11,7 +11,7 @@ import type { Table } from '../../data/index.js';
 import { prepareFitData } from '../fit-data.js';
 import { choleskySolve } from '../linalg.js';
 import type { Differentiable, FitOptions, Learner, Matrix, ModelFile, SavableModel } from '../model.js';
-import { MODEL_FORMAT_VERSION, registerModelKind } from '../persist.js';
+import { modelFileOf, registerModelKind } from '../persist.js';
 import { type Preprocessor, preprocessorFromJSON } from '../preprocess.js';
 
 /** Options of {@link ridgeRegression}. */
@@ -63,16 +63,13 @@ export function ridgeRegression(opts: RidgeOptions = {}): Learner<LinearModel> {
       const xmc = new Float64Array(d);
       let ym = 0;
       if (fitIntercept) {
-        let yc = 0;
+        const ySum = new Adder();
         for (let i = 0; i < n; i++) {
           const wi = w[i]!;
           for (let j = 0; j < d; j++) compAdd(xm, xmc, j, wi * x.data[i * d + j]!);
-          const v = wi * y[i]!;
-          const t = ym + v;
-          yc += Math.abs(ym) >= Math.abs(v) ? ym - t + v : v - t + ym;
-          ym = t;
+          ySum.add(wi * y[i]!);
         }
-        ym = (ym + yc) / weightSum;
+        ym = ySum.value / weightSum;
         for (let j = 0; j < d; j++) xm[j] = (xm[j]! + xmc[j]!) / weightSum;
       }
       const a = new Float64Array(d * d);
@@ -265,17 +262,7 @@ export class LinearModel implements SavableModel, Differentiable {
       lambda: this.lambda,
       fitIntercept: this.fitIntercept,
     };
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'linear',
-      task: 'regression',
-      features: [...this.features],
-      classes: [],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
-      parameters,
-    };
+    return modelFileOf(this, parameters);
   }
 
   /** ŷ − y per row. */

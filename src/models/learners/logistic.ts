@@ -18,7 +18,7 @@ import type {
   ModelTask,
   SavableModel,
 } from '../model.js';
-import { MODEL_FORMAT_VERSION, registerModelKind } from '../persist.js';
+import { modelFileOf, registerModelKind } from '../persist.js';
 import { type Preprocessor, preprocessorFromJSON } from '../preprocess.js';
 import { newtonMinimize, owlqnMinimize } from './optim.js';
 
@@ -362,18 +362,11 @@ export class LogisticModel implements SavableModel, Differentiable {
       coefficients: Array.from({ length: this.blocks }, (_, b) => Array.from(this.coefficients(b))),
       ...this.settings,
     };
-    return {
-      format: 'aequa-model',
-      version: MODEL_FORMAT_VERSION,
-      kind: 'logistic',
-      task: this.task,
-      features: [...this.features],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
+    return modelFileOf(
+      this,
       parameters,
-      ...(this.fitInfo === undefined ? {} : { metadata: { fit: { ...this.fitInfo } } }),
-    };
+      this.fitInfo === undefined ? undefined : { fit: { ...this.fitInfo } },
+    );
   }
 
   private init(): ModelInit {

@@ -28,7 +28,7 @@ import type {
   SavableModel,
 } from '../model.js';
 import { adamw } from '../optim/adamw.js';
-import { registerModelKind } from '../persist.js';
+import { modelFileOf, registerModelKind } from '../persist.js';
 import { type Preprocessor, preprocessorFromJSON } from '../preprocess.js';
 import { trainTestSplit } from '../split.js';
 import { type EpochRecord, type TrainHistory, trainLoop } from '../train-loop.js';
@@ -641,20 +641,11 @@ export class MlpModel implements SavableModel, Differentiable {
       outputScale: n.scale,
     };
     const h = this.history;
-    return {
-      format: 'aequa-model',
-      version: 1,
-      kind: 'mlp',
-      task: this.task,
-      features: [...this.features],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
+    return modelFileOf(
+      this,
       parameters,
-      ...(h === undefined
-        ? {}
-        : { metadata: { bestEpoch: h.bestEpoch, stoppedBy: h.stoppedBy, history: h.history } }),
-    };
+      h === undefined ? undefined : { bestEpoch: h.bestEpoch, stoppedBy: h.stoppedBy, history: h.history },
+    );
   }
 }
 

@@ -214,7 +214,7 @@ export function formatNumber(t: number): string {
  * numeric column reads "age ≤ 37.5" or "age > 37.5".
  * @example splitCondition(pre, pre.outputNames.indexOf('sex=Male'), 0.5, true) // 'sex is not Male'
  */
-export function splitCondition(pre: Preprocessor, col: number, threshold: number, goesLeft: boolean): string {
+function splitCondition(pre: Preprocessor, col: number, threshold: number, goesLeft: boolean): string {
   const name = pre.outputNames[col] ?? `x${col}`;
   const raw = pre.features[pre.sourceFeature[col] ?? -1];
   if (raw !== undefined && name.startsWith(`${raw}=`) && threshold > 0 && threshold < 1) {

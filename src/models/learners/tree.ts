@@ -9,7 +9,7 @@ import { AequaError, InvalidArgumentError, seededRng, show } from '../../core/in
 import type { Table } from '../../data/index.js';
 import { prepareFitData } from '../fit-data.js';
 import type { FitOptions, Learner, Matrix, ModelFile, ModelTask, SavableModel } from '../model.js';
-import { registerModelKind } from '../persist.js';
+import { modelFileOf, registerModelKind } from '../persist.js';
 import { type Preprocessor, preprocessorFromJSON } from '../preprocess.js';
 import {
   buildExactTree,
@@ -223,17 +223,7 @@ class FittedTree implements TreeModel {
 
   toJSON(): ModelFile {
     const parameters: TreeParameters = { criterion: this.criterion, tree: treeNodesToJSON(this.nodes) };
-    return {
-      format: 'aequa-model',
-      version: 1,
-      kind: 'tree',
-      task: this.task,
-      features: [...this.features],
-      classes: [...this.classes],
-      target: this.target,
-      preprocessing: this.preprocessor.toJSON(),
-      parameters,
-    };
+    return modelFileOf(this, parameters);
   }
 }
 

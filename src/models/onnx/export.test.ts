@@ -113,7 +113,7 @@ describe('loadOnnxModel with foreign files', () => {
   it('says the input width does not fit the features', async () => {
     await expect(loadOnnxModel(foreign, { features: ['x1', 'x2', 'v'] })).rejects.toMatchObject({
       code: 'AEQ_MODEL_FEATURES',
-      message: 'The ONNX input "X" expects 2 columns per row, but 3 features were given 3.',
+      message: 'The ONNX input "X" expects 2 columns per row, but 3 features were given.',
     });
   });
 

@@ -2,8 +2,8 @@
  * @module privacy/accounting/log-erfc
  * log(erfc(x)) without underflow, for the RDP of the sampled Gaussian at fractional orders
  * (Mironov, Talwar & Zhang 2019, https://arxiv.org/abs/1908.10530), whose terms need erfc far in
- * the tail. Written by hand because JavaScript has no erfc: the Maclaurin series of erf for |x| < 2
- * and the Laplace continued fraction of erfc (evaluated by the modified Lentz method) beyond.
+ * the tail, where `erfc` of metrics/special underflows to 0 (x > 27.3): the Maclaurin series of erf
+ * for |x| < 2 and the Laplace continued fraction of erfc (evaluated by the modified Lentz method) beyond.
  */
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π

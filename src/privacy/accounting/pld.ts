@@ -7,15 +7,8 @@
  * Gopi, Lee & Wutschitz 2021, https://arxiv.org/abs/2106.02848).
  */
 import { InvalidArgumentError } from '../../core/index.js';
+import { normalCdf } from '../../metrics/index.js';
 import { fft } from './fft.js';
-import { logErfc } from './log-erfc.js';
-
-/** Φ(z), the standard normal CDF, accurate in relative terms in the lower tail. */
-function phi(z: number): number {
-  if (z === Number.NEGATIVE_INFINITY) return 0;
-  if (z === Number.POSITIVE_INFINITY) return 1;
-  return z < 0 ? 0.5 * Math.exp(logErfc(-z / Math.SQRT2)) : 1 - 0.5 * Math.exp(logErfc(z / Math.SQRT2));
-}
 
 /** CDF and survival function of one step's privacy loss. */
 interface LossLaw {
@@ -41,17 +34,17 @@ function subsampledGaussianLoss(q: number, sigma: number, direction: 'add' | 're
     return {
       cdf: (y) => {
         const x = xOf(y);
-        return (1 - q) * phi(x / sigma) + q * phi((x - 1) / sigma);
+        return (1 - q) * normalCdf(x / sigma) + q * normalCdf((x - 1) / sigma);
       },
       sf: (y) => {
         const x = xOf(y);
-        return (1 - q) * phi(-x / sigma) + q * phi((1 - x) / sigma);
+        return (1 - q) * normalCdf(-x / sigma) + q * normalCdf((1 - x) / sigma);
       },
     };
   // −L(X) ≤ y ⟺ X ≥ x(−y), X ~ N(0, σ²)
   return {
-    cdf: (y) => phi(-xOf(-y) / sigma),
-    sf: (y) => phi(xOf(-y) / sigma),
+    cdf: (y) => normalCdf(-xOf(-y) / sigma),
+    sf: (y) => normalCdf(xOf(-y) / sigma),
   };
 }
 

@@ -10,8 +10,8 @@ import type { SqlExecutor } from '../../metrics/index.js';
 import { Budget } from '../accounting/index.js';
 import { laplaceMechanism, laplaceNoise, type RandomSource } from '../mechanisms/index.js';
 import type { DpColumnSummary, DpDescription } from './dp-describe.js';
-import type { DpFairnessResult, DpGroupStats, NoisyValue } from './dp-fairness.js';
-import type { DpRelease } from './dp-stats.js';
+import { type DpFairnessResult, noisyFairness } from './dp-fairness.js';
+import { type DpRelease, laplaceRelease } from './dp-stats.js';
 import { type Aggregates, sqlAggregates } from './sql-aggregates.js';
 
 /** Options of {@link dpDescribeSql}. */
@@ -36,7 +36,6 @@ export interface DpDescribeSqlOptions {
   readonly source?: RandomSource;
 }
 
-const LN20 = Math.log(20);
 const Z95 = 1.959963984540054;
 
 /**
@@ -71,20 +70,8 @@ export async function dpDescribeSql(
   const budget = new Budget({ epsilon: o.epsilon });
   const released = Object.keys(clamp).length + Object.keys(levels).length;
   const share = o.epsilon / (1 + released);
-  const laplace = (label: string, exact: number, sensitivity: number, epsilon: number): DpRelease => {
-    const noise = laplaceNoise({ epsilon, sensitivity });
-    const value = laplaceMechanism(exact, { epsilon, sensitivity, ...source });
-    const half = noise.scale * LN20;
-    return {
-      label,
-      value,
-      epsilon,
-      delta: 0,
-      mechanism: 'laplace',
-      noiseStd: noise.std,
-      ci95: [value - half, value + half],
-    };
-  };
+  const laplace = (label: string, exact: number, sensitivity: number, epsilon: number): DpRelease =>
+    laplaceRelease(label, exact, sensitivity, epsilon, source);
   budget.spend({ epsilon: share }, 'rows');
   const rows = laplace('rows', agg.rows, k, share);
   const columns: DpColumnSummary[] = [];
@@ -164,44 +151,18 @@ export async function dpDescribeSql(
     const f = o.fairness;
     const counts = agg.groups ?? {};
     const groups = f.groups ?? Object.keys(counts).sort();
-    const e = f.epsilon / 2;
-    const noise = laplaceNoise({ epsilon: e, sensitivity: k });
-    const half = noise.scale * LN20;
-    const noisy = (x: number): NoisyValue => {
-      const v = laplaceMechanism(x, { epsilon: e, sensitivity: k, ...source });
-      return { value: v, noiseStd: noise.std, ci95: [v - half, v + half] };
-    };
-    const out: DpGroupStats[] = groups.map((group) => {
-      const size = noisy(counts[group]?.size ?? 0);
-      const positives = noisy(counts[group]?.positives ?? 0);
-      const nn = Math.max(1, size.value);
-      const r = Math.min(1, Math.max(0, positives.value / nn));
-      const sd = (noise.std * Math.sqrt(1 + r * r)) / nn;
-      return {
-        group,
-        size,
-        positives,
-        selectionRate: {
-          value: r,
-          noiseStd: sd,
-          ci95: [Math.max(0, r - Z95 * sd), Math.min(1, r + Z95 * sd)],
-        },
-      };
-    });
-    const rates = out.map((g) => g.selectionRate.value);
-    const max = Math.max(...rates);
-    const min = Math.min(...rates);
-    fairness = {
-      schemaVersion: 1,
-      sensitive: f.sensitive,
-      label: f.label,
-      positive: [...f.positive],
-      epsilon: f.epsilon,
-      maxRowsPerPerson: k,
-      groups: out,
-      demographicParityDifference: max - min,
-      disparateImpactRatio: max > 0 ? min / max : Number.NaN,
-    };
+    fairness = noisyFairness(
+      {
+        sensitive: f.sensitive,
+        label: f.label,
+        positive: [...f.positive],
+        epsilon: f.epsilon,
+        maxRowsPerPerson: k,
+      },
+      groups,
+      (j) => [counts[groups[j]!]?.size ?? 0, counts[groups[j]!]?.positives ?? 0],
+      source,
+    );
   }
   return { description, fairness, aggregatesOf: exec.description };
 }

@@ -111,7 +111,35 @@ export function dpFairnessAudit(table: Table, o: DpFairnessOptions): DpFairnessR
     p[j]! += y.values[i]!;
   }
   budget.spend({ epsilon: o.epsilon }, `fairness(${o.sensitive}, ${o.label})`);
-  const e = o.epsilon / 2;
+  return noisyFairness(
+    {
+      sensitive: o.sensitive,
+      label: o.label,
+      positive: pos.positive,
+      epsilon: o.epsilon,
+      maxRowsPerPerson: k,
+    },
+    groups,
+    (j) => [n[j]!, p[j]!],
+    source,
+  );
+}
+
+/**
+ * The noisy half of the audit from exact per-group counts (shared with `dpDescribeSql`): per group, Laplace
+ * noise of scale k/(ε/2) on the size, then on the positives, the clamped selection rate with its delta-method
+ * standard deviation, and the disparities. Spends no budget (the caller does).
+ * @example noisyFairness({ sensitive: 's', label: 'y', positive: ['1'], epsilon: 1, maxRowsPerPerson: 1 }, ['a'], () => [100, 25], {}).groups[0].selectionRate.value
+ * // ≈ 0.25 (noisy)
+ */
+export function noisyFairness(
+  head: Pick<DpFairnessResult, 'sensitive' | 'label' | 'positive' | 'epsilon' | 'maxRowsPerPerson'>,
+  groups: readonly string[],
+  counts: (j: number) => readonly [size: number, positives: number],
+  source: { readonly source?: RandomSource },
+): DpFairnessResult {
+  const k = head.maxRowsPerPerson;
+  const e = head.epsilon / 2;
   const noise = laplaceNoise({ epsilon: e, sensitivity: k });
   const half = noise.scale * Math.log(20);
   const noisy = (x: number): NoisyValue => {
@@ -119,8 +147,9 @@ export function dpFairnessAudit(table: Table, o: DpFairnessOptions): DpFairnessR
     return { value: v, noiseStd: noise.std, ci95: [v - half, v + half] };
   };
   const out: DpGroupStats[] = groups.map((group, j) => {
-    const size = noisy(n[j]!);
-    const positives = noisy(p[j]!);
+    const [exactSize, exactPositives] = counts(j);
+    const size = noisy(exactSize);
+    const positives = noisy(exactPositives);
     const nn = Math.max(1, size.value);
     const r = Math.min(1, Math.max(0, positives.value / nn));
     // delta method on r = P/N with independent noises of sd s: sd(r) ≈ s·√(1 + r²)/N
@@ -137,11 +166,7 @@ export function dpFairnessAudit(table: Table, o: DpFairnessOptions): DpFairnessR
   const min = Math.min(...rates);
   return {
     schemaVersion: 1,
-    sensitive: o.sensitive,
-    label: o.label,
-    positive: pos.positive,
-    epsilon: o.epsilon,
-    maxRowsPerPerson: k,
+    ...head,
     groups: out,
     demographicParityDifference: max - min,
     disparateImpactRatio: max > 0 ? min / max : Number.NaN,

@@ -60,7 +60,7 @@ function check(fn: string, o: DpQueryOptions): number {
   return k;
 }
 
-function src(o: DpQueryOptions): { source?: RandomSource } {
+function src(o: { readonly source?: RandomSource }): { source?: RandomSource } {
   return o.source ? { source: o.source } : {};
 }
 
@@ -102,12 +102,17 @@ function clamped(fn: string, table: Table, column: string, o: DpClampOptions): F
   return Float64Array.from(out);
 }
 
-function laplaceRelease(
+/**
+ * One Laplace release of `exact` (scale sensitivity/ε) with its 95% interval ±b·ln 20; spends no budget
+ * (the caller does). Shared with `dpDescribeSql`.
+ * @example laplaceRelease('rows', 1000, 1, 0.5, {}).ci95 // [value − 5.99, value + 5.99]
+ */
+export function laplaceRelease(
   label: string,
   exact: number,
   sensitivity: number,
   epsilon: number,
-  o: DpQueryOptions,
+  o: { readonly source?: RandomSource },
 ): DpRelease {
   const noise = laplaceNoise({ epsilon, sensitivity });
   const value = laplaceMechanism(exact, { epsilon, sensitivity, ...src(o) });

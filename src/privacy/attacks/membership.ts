@@ -196,24 +196,24 @@ function negLoss(v: PredictionView): Float64Array {
   return out;
 }
 
+/** The probability of row i's most likely class. */
+function topProb(v: PredictionView, i: number): number {
+  if (v.task === 'binary') return Math.max(v.p[i]!, 1 - v.p[i]!);
+  let m = 0;
+  for (let c = 0; c < v.k; c++) m = Math.max(m, v.p[i * v.k + c]!);
+  return m;
+}
+
 function topConfidence(v: PredictionView): Float64Array {
   const out = new Float64Array(v.n);
-  for (let i = 0; i < v.n; i++) {
-    if (v.task === 'binary') out[i] = Math.max(v.p[i]!, 1 - v.p[i]!);
-    else {
-      let m = 0;
-      for (let c = 0; c < v.k; c++) m = Math.max(m, v.p[i * v.k + c]!);
-      out[i] = m;
-    }
-  }
+  for (let i = 0; i < v.n; i++) out[i] = topProb(v, i);
   return out;
 }
 
 /** Attack features of row i: log P(true class), log(1 − P(true class)), log P(top class). */
 function attackFeatures(v: PredictionView, i: number, out: number[][]): void {
   const pt = pTrue(v, i);
-  let top = v.task === 'binary' ? Math.max(v.p[i]!, 1 - v.p[i]!) : 0;
-  if (v.task === 'multiclass') for (let c = 0; c < v.k; c++) top = Math.max(top, v.p[i * v.k + c]!);
+  const top = topProb(v, i);
   out[0]!.push(Math.log(Math.max(pt, P_MIN)));
   out[1]!.push(Math.log(Math.max(1 - pt, P_MIN)));
   out[2]!.push(Math.log(Math.max(top, P_MIN)));

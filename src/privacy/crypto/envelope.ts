@@ -33,11 +33,11 @@ import { AequaError, InvalidArgumentError } from '../../core/index.js';
  */
 
 /** The 8 magic bytes that open every encrypted file. */
-export const MAGIC = new Uint8Array([0x41, 0x45, 0x51, 0x55, 0x41, 0x45, 0x4e, 0x43]); // "AEQUAENC"
+const MAGIC = new Uint8Array([0x41, 0x45, 0x51, 0x55, 0x41, 0x45, 0x4e, 0x43]); // "AEQUAENC"
 /** The format version this code writes and reads. */
 export const FORMAT_VERSION = 1;
 /** Bytes of the fixed header (magic, version, chunk size, nonce prefix). */
-export const FIXED_LEN = 21;
+const FIXED_LEN = 21;
 /** Bytes of the whole header (fixed part and key slot). */
 export const HEADER_LEN = 101;
 /** Bytes of a GCM tag. */

@@ -6,12 +6,7 @@
  * ε < 1 and is loose).
  */
 import { InvalidArgumentError } from '../../core/index.js';
-import { logErfc } from '../accounting/log-erfc.js';
-
-/** Standard normal CDF Φ(x) = erfc(−x/√2)/2. */
-function normalCdf(x: number): number {
-  return 0.5 * Math.exp(logErfc(-x / Math.SQRT2));
-}
+import { normalCdf } from '../../metrics/index.js';
 
 /** The exact δ(ε) of the Gaussian mechanism with noise σ and sensitivity Δ (Balle & Wang 2018, Thm 8). */
 export function gaussianDelta(sigma: number, sensitivity: number, epsilon: number): number {

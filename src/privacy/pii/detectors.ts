@@ -48,7 +48,7 @@ export interface PiiFinding {
 type Emit = (entity: PiiEntity, start: number, end: number, confidence: number) => void;
 
 /** True when one of `words` occurs (as whole words, case-insensitive) within the window around [start, end). */
-export function hasContext(
+function hasContext(
   text: string,
   start: number,
   end: number,

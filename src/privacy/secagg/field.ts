@@ -19,7 +19,7 @@ export function mod(a: bigint, p: bigint = FIELD_PRIME): bigint {
 }
 
 /** bᵉ mod p by square-and-multiply. */
-export function powMod(b: bigint, e: bigint, p: bigint = FIELD_PRIME): bigint {
+function powMod(b: bigint, e: bigint, p: bigint = FIELD_PRIME): bigint {
   let r = 1n;
   let x = mod(b, p);
   let k = e;

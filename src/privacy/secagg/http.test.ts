@@ -4,13 +4,13 @@
  * does), and one party drops out after sharing its keys.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinSecAgg, serveSecAgg } from './http.js';
 import { SecAggParty } from './protocol.js';
+import { transpileTo } from './transpile.fixture.js';
 
 const SRC = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'aequa-secagg-'));
@@ -21,19 +21,7 @@ beforeAll(() => {
   const files = ['core', 'privacy/secagg']
     .flatMap((d) => readdirSync(join(SRC, d)).map((f) => join(SRC, d, f)))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
-  for (const f of files) {
-    const js = ts.transpileModule(readFileSync(f, 'utf8'), {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: true,
-      },
-    }).outputText;
-    const dest = join(out, relative(SRC, f)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, js);
-  }
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+  transpileTo(SRC, files, out);
   child = join(out, 'party.js');
   writeFileSync(
     child,

@@ -1,29 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalVariate, seededRng } from '../../core/index.js';
-import { fromArrays, type Table } from '../../data/index.js';
+import { seededRng } from '../../core/index.js';
 import type { LogisticModel } from '../../models/index.js';
 import { dpSgdEpsilon, dpSgdNoise } from '../accounting/index.js';
 import { chiSquare } from '../mechanisms/chi-square.fixture.js';
 import { planDiscreteNoise, sampleDiscreteGaussianInt } from './discrete-noise.js';
 import { clippedLogisticSumKernel, dpSgd } from './dp-sgd.js';
-
-/** Linearly separable with a margin: y = yes iff x1 − x2 > 0, rows with |x1 − x2| < 0.3 dropped. */
-function separable(n: number, seed: number): Table {
-  const rng = seededRng(seed);
-  const x1: number[] = [];
-  const x2: number[] = [];
-  const y: string[] = [];
-  while (y.length < n) {
-    const a = normalVariate(rng);
-    const b = normalVariate(rng);
-    if (Math.abs(a - b) < 0.3) continue;
-    x1.push(a);
-    x2.push(b);
-    y.push(a - b > 0 ? 'yes' : 'no');
-  }
-  return fromArrays({ x1, x2, y });
-}
+import { separable } from './separable.fixture.js';
 
 function moments(xs: ArrayLike<number>): { mean: number; variance: number } {
   let m = 0;

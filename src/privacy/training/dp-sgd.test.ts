@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalVariate, seededRng } from '../../core/index.js';
-import { fromArrays, type Table } from '../../data/index.js';
+import { seededRng } from '../../core/index.js';
+import type { Table } from '../../data/index.js';
 import {
   type LogisticModel,
   loadModelJSON,
@@ -12,25 +12,7 @@ import {
 import { dpSgdEpsilon } from '../accounting/index.js';
 import { clippedLogisticSumKernel, dpSgd, modelPrivacy, poissonSample } from './dp-sgd.js';
 import { clippedMlpSumKernel, mlpWorkspace } from './mlp-clipped.js';
-
-/** Linearly separable with a margin: y = yes iff x1 − x2 > 0, rows with |x1 − x2| < 0.3 dropped. */
-function separable(n: number, seed: number, cat = false): Table {
-  const rng = seededRng(seed);
-  const x1: number[] = [];
-  const x2: number[] = [];
-  const c: string[] = [];
-  const y: string[] = [];
-  while (y.length < n) {
-    const a = normalVariate(rng);
-    const b = normalVariate(rng);
-    if (Math.abs(a - b) < 0.3) continue;
-    x1.push(a);
-    x2.push(b);
-    c.push(['u', 'v', 'w'][y.length % 3]!);
-    y.push(a - b > 0 ? 'yes' : 'no');
-  }
-  return cat ? fromArrays({ x1, x2, c, y }) : fromArrays({ x1, x2, y });
-}
+import { separable } from './separable.fixture.js';
 
 async function accuracy(model: { predictProba(t: Table): Promise<Float64Array> }, t: Table): Promise<number> {
   const p = await model.predictProba(t);

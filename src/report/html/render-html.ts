@@ -26,7 +26,7 @@ import {
   orderedDisparities,
 } from '../format.js';
 import { escapeHtml as esc } from './escape.js';
-import { REPORT_CSS } from './styles.js';
+import { reportPageStart } from './page.js';
 
 /** Options of {@link renderHtml}. */
 export interface HtmlReportOptions {
@@ -35,9 +35,6 @@ export interface HtmlReportOptions {
   /** At most this many groups per bar chart (the largest); tables always list all. @default 30 */
   readonly maxGroups?: number;
 }
-
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 type Planned = { feature: string; kind: 'rates' | 'disparities' | 'roc' | 'calibration'; chart: ChartSpec };
 
@@ -265,18 +262,7 @@ export async function renderHtml(result: AuditResult, opts: HtmlReportOptions = 
     `<em>four-fifths</em> applies to ratios only. A ${DASH} marks an undefined value, with the reason in parentheses ` +
     `(for example <code>noPositives</code>: the group has no positive labels). Intervals are shown in grey after each value.</p></section>`;
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="${esc(`${result.tool.name} ${result.tool.version}`)}">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
+    ...reportPageStart(title, `${result.tool.name} ${result.tool.version}`),
     `<header><h1>Fairness audit</h1><p class="subtitle">${esc(result.input.source)} · ${esc(result.input.task)} · ${result.rows} rows · ${esc(result.tool.name)} ${esc(result.tool.version)}</p>`,
     verdictBlock(result),
     `<nav class="toc" aria-label="Contents">${toc}</nav></header>`,
