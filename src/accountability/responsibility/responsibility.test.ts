@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { groupCodes } from '../../bias/index.js';
 import { fromArrays } from '../../data/index.js';
 import { logisticRegression } from '../../models/index.js';
 import { binFeature } from './bins.js';
 import { type ErrorTreeNode, errorTree } from './error-tree.js';
 import { findSlices } from './slices.js';
-import { groupCodes } from '../../bias/index.js';
 import { counterfactualStages, decomposeGap } from './stages.js';
 
 /** 400 rows: a ∈ {x, y} and b ∈ {p, q} in equal cells of 100; errors 80/100 in (x, p), 10/100 elsewhere. */

@@ -9,8 +9,9 @@
  *   for the learner's use of it — and share the change in the gap between the stages by their
  *   Shapley values over the four re-runs, so the shares sum to the total change.
  */
-import { AequaError, InvalidArgumentError } from '../../core/index.js';
+
 import { type GroupCodes, groupCodes } from '../../bias/index.js';
+import { AequaError, InvalidArgumentError } from '../../core/index.js';
 import { resolvePositive, type Table, toBinary } from '../../data/index.js';
 import { reweighing } from '../../mitigation/index.js';
 import type { Learner, Model } from '../../models/index.js';

@@ -128,7 +128,18 @@ describe('aequa responsibility', () => {
     const labelled = join(dir, 'labelled.csv');
     await writeFile(partial, `${blank.join('\n')}\n`);
     await writeFile(labelled, `${[lines[0]!, ...lines.slice(11)].join('\n')}\n`);
-    const args = ['--label', 'y', '--positive', '1', '--sensitive', 'sex', '--min-size', '20', '--format', 'json'];
+    const args = [
+      '--label',
+      'y',
+      '--positive',
+      '1',
+      '--sensitive',
+      'sex',
+      '--min-size',
+      '20',
+      '--format',
+      'json',
+    ];
     const a = captureIo();
     await runResponsibility([modelPath, partial, ...args], a);
     const b = captureIo();

@@ -17,8 +17,8 @@ import {
   type GapDecomposition,
   type SliceReport,
 } from '../../accountability/index.js';
-import { AequaError } from '../../core/index.js';
 import { groupCodes } from '../../bias/index.js';
+import { AequaError } from '../../core/index.js';
 import { isValidAt, missingCount, resolvePositive, toBinary } from '../../data/index.js';
 import { learnerByName, parseParams } from '../../models/index.js';
 import {
